@@ -1,0 +1,165 @@
+//! The command line: clap definitions and the dispatch to each command.
+
+use std::ffi::OsString;
+use std::io::Write;
+
+use clap::{CommandFactory, Parser, Subcommand};
+
+use crate::config::{self, Config};
+use crate::error::{Error, Result};
+use crate::format::Format;
+use crate::{credentials, exec, export};
+
+#[derive(Parser)]
+#[command(
+    name = "sso-env",
+    version,
+    about = "AWS IAM Identity Center (SSO) credentials in the shell you are already using"
+)]
+#[command(
+    after_help = "Examples:\n  eval \"$(sso-env export koa-dev-customer)\"\n  sso-env exec koa-dev-customer -- terraform plan\n  sso-env export koa-dev-customer --format powershell | Out-String | Invoke-Expression"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Print the profile's credentials as assignments for your shell (or JSON).
+    #[command(
+        after_help = "Examples:\n  eval \"$(sso-env export koa-dev-customer)\"          # bash, zsh, sh\n  sso-env export koa-dev-customer --format fish | source\n  sso-env export --format json                        # $AWS_PROFILE or default\n\nPROFILE defaults to $AWS_PROFILE, then $AWS_DEFAULT_PROFILE, then 'default'."
+    )]
+    Export {
+        /// Profile in ~/.aws/config.
+        profile: Option<String>,
+        /// Output format; default: the shell you run it from.
+        #[arg(short, long, value_enum)]
+        format: Option<Format>,
+        /// Region to export instead of $AWS_REGION or the profile's.
+        #[arg(long)]
+        region: Option<String>,
+    },
+    /// Print the statements that remove everything `export` sets.
+    #[command(after_help = "Example:\n  eval \"$(sso-env unset)\"")]
+    Unset {
+        #[arg(short, long, value_enum)]
+        format: Option<Format>,
+    },
+    /// Run a command with the profile's credentials in its environment.
+    #[command(
+        after_help = "Examples:\n  sso-env exec koa-dev-customer -- terraform plan\n  sso-env exec -- aws sts get-caller-identity        # $AWS_PROFILE or default\n\nThe command replaces sso-env: its exit code and signals are its own."
+    )]
+    Exec {
+        /// Profile in ~/.aws/config.
+        profile: Option<String>,
+        /// Region to set instead of $AWS_REGION or the profile's.
+        #[arg(long)]
+        region: Option<String>,
+        /// The command and its arguments, after `--`.
+        #[arg(last = true, required = true, value_name = "COMMAND")]
+        command: Vec<OsString>,
+    },
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Example:\n  sso-env completions bash > ~/.local/share/bash-completion/completions/sso-env"
+    )]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+/// Parses the command line and runs the command; returns the exit code.
+pub fn run() -> Result<i32> {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return clap_error(e),
+    };
+    match cli.command {
+        Cmd::Export {
+            profile,
+            format,
+            region,
+        } => {
+            let format = format.unwrap_or_else(Format::detect);
+            let (p, creds) = resolve(profile.as_deref())?;
+            let vars = export::for_profile(&p, &creds, p.export_region(region.as_deref()));
+            print(&export::render(format, &vars, Some(&creds))?)
+        }
+        Cmd::Unset { format } => {
+            let format = format.unwrap_or_else(Format::detect);
+            if format == Format::Process {
+                return Err(Error::new(
+                    "the process format has nothing to unset; use a shell format",
+                )
+                .with_code(2));
+            }
+            print(&export::render(format, &export::clearing(), None)?)
+        }
+        Cmd::Exec {
+            profile,
+            region,
+            command,
+        } => {
+            let (p, creds) = resolve(profile.as_deref())?;
+            let vars = export::for_profile(&p, &creds, p.export_region(region.as_deref()));
+            exec::run(&command, &vars)
+        }
+        Cmd::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "sso-env", &mut out);
+            print(&String::from_utf8_lossy(&out))
+        }
+    }
+}
+
+fn resolve(
+    profile: Option<&str>,
+) -> Result<(config::SsoProfile, crate::role_cache::RoleCredentials)> {
+    let name = config::chosen_profile(profile);
+    let p = Config::load()?.sso_profile(&name)?;
+    let creds = credentials::get(&p)?;
+    Ok((p, creds))
+}
+
+/// Writes all output at once; a closed pipe is not an error worth a panic.
+fn print(text: &str) -> Result<i32> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(0),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(141),
+        Err(e) => Err(Error::new(format!("cannot write output: {e}"))),
+    }
+}
+
+/// Help and version go to stdout as usual; usage errors become our one-line error.
+fn clap_error(e: clap::Error) -> Result<i32> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = e.print();
+        return Ok(
+            if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                2
+            } else {
+                0
+            },
+        );
+    }
+    let rendered = e.render().to_string();
+    let first = rendered.lines().next().unwrap_or("invalid arguments");
+    let mut msg = first.strip_prefix("error: ").unwrap_or(first).to_string();
+    if let Some(ContextValue::Strings(valid)) = e.get(ContextKind::ValidValue) {
+        msg.push_str(&format!("; possible values: {}", valid.join(", ")));
+    }
+    if let Some(ContextValue::String(s)) = e.get(ContextKind::SuggestedSubcommand) {
+        msg.push_str(&format!("; did you mean '{s}'?"));
+    }
+    msg.push_str("; see: sso-env --help");
+    Err(Error::new(msg).with_code(2))
+}

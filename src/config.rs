@@ -1,0 +1,371 @@
+//! `~/.aws/config`: which profile, and what Identity Center settings it resolves to.
+//!
+//! Section names and validation follow botocore, so a config the AWS CLI accepts means the same
+//! thing here, and one it refuses is refused here with the line to fix.
+
+use std::path::PathBuf;
+
+use crate::error::{shown, Error, Result};
+use crate::ini::{self, Section};
+
+/// The config file, read once per command.
+pub struct Config {
+    pub path: PathBuf,
+    text: String,
+}
+
+/// The profile a command acts on, resolved to Identity Center settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SsoProfile {
+    pub name: String,
+    pub account_id: String,
+    pub role_name: String,
+    /// The profile's `region` (the SDK default region), if any.
+    pub region: Option<String>,
+    pub sso: SsoSettings,
+}
+
+/// Where to sign in: an `[sso-session]` or the legacy keys on the profile itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SsoSettings {
+    /// The sso-session name; `None` for legacy profiles.
+    pub session_name: Option<String>,
+    pub start_url: String,
+    pub region: String,
+    pub scopes: Vec<String>,
+}
+
+const SSO_KEYS: [&str; 4] = [
+    "sso_start_url",
+    "sso_region",
+    "sso_account_id",
+    "sso_role_name",
+];
+
+impl Config {
+    /// Reads `$AWS_CONFIG_FILE` or `~/.aws/config`. A missing file reads as empty.
+    pub fn load() -> Result<Config> {
+        let path = crate::paths::config_file()?;
+        Config::load_from(path)
+    }
+
+    pub fn load_from(path: PathBuf) -> Result<Config> {
+        let text = match std::fs::read(&path) {
+            Ok(bytes) => String::from_utf8(bytes).map_err(|e| {
+                let line = 1 + e.as_bytes()[..e.utf8_error().valid_up_to()]
+                    .iter()
+                    .filter(|b| **b == b'\n')
+                    .count();
+                Error::new(format!(
+                    "{}:{line}: not valid UTF-8; save the file as UTF-8",
+                    path.display()
+                ))
+            })?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(e) => return Err(Error::new(format!("cannot read {}: {e}", path.display()))),
+        };
+        Ok(Config { path, text })
+    }
+
+    fn sections(&self) -> Result<Vec<Section<'_>>> {
+        ini::parse(&self.text, &self.path.display().to_string())
+    }
+
+    /// Every profile name, in file order, without duplicates.
+    pub fn profile_names(&self) -> Result<Vec<String>> {
+        let mut names: Vec<String> = Vec::new();
+        for s in self.sections()? {
+            if let Some(name) = profile_name(s.header) {
+                if !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+        }
+        Ok(names)
+    }
+
+    /// Resolves `name` to its SSO settings, validating like botocore.
+    pub fn sso_profile(&self, name: &str) -> Result<SsoProfile> {
+        let sections = self.sections()?;
+        let path = self.path.display();
+        // botocore: a later section with the same profile name wins.
+        let Some(profile) = sections
+            .iter()
+            .rev()
+            .find(|s| profile_name(s.header).as_deref() == Some(name))
+        else {
+            let names: Vec<String> = sections
+                .iter()
+                .filter_map(|s| profile_name(s.header))
+                .collect();
+            return Err(unknown_profile(name, &names, &path.to_string()));
+        };
+        let at = |key: &str| profile.entry(key).map_or(profile.line, |e| e.line);
+        let mut settings: Vec<(&str, &str)> = SSO_KEYS
+            .iter()
+            .filter_map(|k| profile.get(k).map(|v| (*k, v)))
+            .collect();
+        let session_name = profile.get("sso_session");
+        let mut scopes = None;
+        if let Some(session) = session_name {
+            let Some(sec) = sections
+                .iter()
+                .rev()
+                .find(|s| section_name(s.header, "sso-session").as_deref() == Some(session))
+            else {
+                return Err(Error::new(format!(
+                    "{path}:{}: profile {} uses sso_session {} but there is no [sso-session {session}] section; add it or run: aws configure sso-session",
+                    at("sso_session"), shown(name), shown(session)
+                )));
+            };
+            for entry in &sec.entries {
+                match settings.iter().find(|(k, _)| *k == entry.key) {
+                    Some((k, v)) if *v != entry.value => {
+                        return Err(Error::new(format!(
+                            "{path}:{}: {k} in profile {} differs from the one in [sso-session {session}] (line {}); remove it from the profile",
+                            at(k), shown(name), entry.line
+                        )));
+                    }
+                    Some(_) => {}
+                    None if SSO_KEYS.contains(&entry.key.as_str()) => settings.push((
+                        SSO_KEYS.iter().find(|k| **k == entry.key).unwrap(),
+                        &entry.value,
+                    )),
+                    None => {}
+                }
+            }
+            scopes = sec.get("sso_registration_scopes");
+        } else if settings.is_empty() {
+            return Err(Error::new(format!(
+                "profile {} in {path} is not an Identity Center (SSO) profile: it has no sso_session or sso_* keys; run: aws configure sso --profile {name}",
+                shown(name)
+            )));
+        }
+        let get = |k: &str| {
+            settings
+                .iter()
+                .find(|(key, _)| *key == k)
+                .map(|(_, v)| v.to_string())
+        };
+        let missing: Vec<&str> = SSO_KEYS
+            .iter()
+            .copied()
+            .filter(|k| get(k).is_none())
+            .collect();
+        if !missing.is_empty() {
+            let what = if missing
+                .iter()
+                .all(|k| *k == "sso_account_id" || *k == "sso_role_name")
+                && session_name.is_some()
+            {
+                "it can sign in but names no role to use".to_string()
+            } else {
+                "it is configured for SSO".to_string()
+            };
+            return Err(Error::new(format!(
+                "{path}:{}: profile {} is missing {}: {what}; add the missing keys",
+                profile.line,
+                shown(name),
+                missing.join(", ")
+            )));
+        }
+        let start_url = get("sso_start_url").unwrap_or_default();
+        let scopes = scopes
+            .map(|s| {
+                s.split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(String::from)
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(SsoProfile {
+            name: name.to_string(),
+            account_id: get("sso_account_id").unwrap_or_default(),
+            role_name: get("sso_role_name").unwrap_or_default(),
+            region: profile
+                .get("region")
+                .filter(|r| !r.is_empty())
+                .map(String::from),
+            sso: SsoSettings {
+                session_name: session_name.map(String::from),
+                start_url,
+                region: get("sso_region").unwrap_or_default(),
+                scopes,
+            },
+        })
+    }
+}
+
+/// The profile name a `[...]` header declares, as botocore reads it: `[default]`,
+/// `[profile NAME]` (NAME shlex-split, so it may be quoted).
+pub fn profile_name(header: &str) -> Option<String> {
+    if header == "default" {
+        return Some("default".to_string());
+    }
+    section_name(header, "profile")
+}
+
+fn section_name(header: &str, kind: &str) -> Option<String> {
+    if !header.starts_with(kind) {
+        return None;
+    }
+    // Fast path for the usual `profile name`; shlex for anything quoted or escaped.
+    if let Some(rest) = header.strip_prefix(kind).and_then(|r| r.strip_prefix(' ')) {
+        let rest = rest.trim_matches([' ', '\t']);
+        if !rest.is_empty() && !rest.contains([' ', '\t', '\'', '"', '\\', '\n', '\r']) {
+            return Some(rest.to_string());
+        }
+    }
+    match ini::shlex_split(header)?.as_slice() {
+        [first, name] if first.starts_with(kind) => Some(name.clone()),
+        _ => None,
+    }
+}
+
+fn unknown_profile(name: &str, names: &[String], path: &str) -> Error {
+    let mut msg = format!("profile {} not found in {path}", shown(name));
+    let close = crate::suggest::closest(name, names.iter().map(String::as_str), 3);
+    if !close.is_empty() {
+        msg.push_str(&format!(
+            "; did you mean {}?",
+            close
+                .iter()
+                .map(|n| shown(n))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    } else {
+        msg.push_str("; run: aws configure sso");
+    }
+    Error::new(msg)
+}
+
+/// Which profile a command uses: the argument, then `$AWS_PROFILE`, `$AWS_DEFAULT_PROFILE`,
+/// then `default`. Empty variables count as unset.
+pub fn chosen_profile(arg: Option<&str>) -> String {
+    if let Some(name) = arg {
+        return name.to_string();
+    }
+    for var in ["AWS_PROFILE", "AWS_DEFAULT_PROFILE"] {
+        if let Ok(v) = std::env::var(var) {
+            if !v.is_empty() {
+                return v;
+            }
+        }
+    }
+    "default".to_string()
+}
+
+impl SsoProfile {
+    /// The region to export: an explicit choice, then the environment (as every SDK resolves it),
+    /// then the profile's. A region in the environment that sso-env itself exported earlier
+    /// (it equals `$SSO_ENV_REGION`) is not the user's choice and does not override the profile.
+    pub fn export_region(&self, explicit: Option<&str>) -> Option<String> {
+        if let Some(r) = explicit {
+            return Some(r.to_string());
+        }
+        let ours = std::env::var("SSO_ENV_REGION").ok();
+        for var in ["AWS_REGION", "AWS_DEFAULT_REGION"] {
+            if let Ok(v) = std::env::var(var) {
+                if !v.is_empty() && Some(&v) != ours.as_ref() {
+                    return Some(v);
+                }
+            }
+        }
+        self.region.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(text: &str) -> Config {
+        Config {
+            path: PathBuf::from("config"),
+            text: text.to_string(),
+        }
+    }
+
+    const SAMPLE: &str = "\
+[profile koa-dev-customer]
+sso_session = koa
+sso_account_id = 931827427725
+sso_role_name = idp_customer_access
+region = eu-west-1
+
+[sso-session koa]
+sso_start_url = https://d-1234567890.awsapps.com/start
+sso_region = eu-west-1
+sso_registration_scopes = sso:account:access, other:scope
+
+[profile legacy-style]
+sso_start_url = https://d-1234567890.awsapps.com/start
+sso_region = us-east-1
+sso_account_id = 111111111111
+sso_role_name = ReadOnly
+
+[default]
+region = us-west-2
+
+[profile \"with space\"]
+sso_session = koa
+sso_account_id = 1
+sso_role_name = R
+";
+
+    #[test]
+    fn resolves_session_and_legacy_profiles() {
+        let c = cfg(SAMPLE);
+        let p = c.sso_profile("koa-dev-customer").unwrap();
+        assert_eq!(p.account_id, "931827427725");
+        assert_eq!(p.sso.session_name.as_deref(), Some("koa"));
+        assert_eq!(p.sso.region, "eu-west-1");
+        assert_eq!(p.sso.scopes, ["sso:account:access", "other:scope"]);
+        assert_eq!(p.region.as_deref(), Some("eu-west-1"));
+        let l = c.sso_profile("legacy-style").unwrap();
+        assert_eq!(l.sso.session_name, None);
+        assert_eq!(l.sso.region, "us-east-1");
+        assert_eq!(l.region, None);
+        assert_eq!(c.sso_profile("with space").unwrap().role_name, "R");
+        assert_eq!(
+            c.profile_names().unwrap(),
+            ["koa-dev-customer", "legacy-style", "default", "with space"]
+        );
+    }
+
+    #[test]
+    fn refuses_like_botocore() {
+        let c = cfg(SAMPLE);
+        let e = c.sso_profile("default").unwrap_err().to_string();
+        assert!(e.contains("not an Identity Center (SSO) profile"), "{e}");
+        let e = c.sso_profile("koa-dev-custmer").unwrap_err().to_string();
+        assert!(
+            e.contains("not found") && e.contains("did you mean 'koa-dev-customer'"),
+            "{e}"
+        );
+        let cases = [
+            ("[profile p]\nsso_session = nope\nsso_account_id = 1\nsso_role_name = r\n", "config:2: profile 'p' uses sso_session 'nope' but there is no [sso-session nope]"),
+            ("[profile p]\nsso_session = s\nsso_region = us-east-1\nsso_account_id = 1\nsso_role_name = r\n[sso-session s]\nsso_start_url = u\nsso_region = eu-west-1\n", "config:3: sso_region in profile 'p' differs"),
+            ("[profile p]\nsso_start_url = u\nsso_account_id = 1\nsso_role_name = r\n", "config:1: profile 'p' is missing sso_region"),
+            ("[profile p]\nsso_start_url = u\nsso_region = r\nsso_account_id = 1\n", "config:1: profile 'p' is missing sso_role_name"),
+            ("[profile p]\nsso_session = s\n[sso-session s]\nsso_start_url = u\nsso_region = eu-west-1\n", "config:1: profile 'p' is missing sso_account_id, sso_role_name: it can sign in but names no role"),
+        ];
+        for (text, want) in cases {
+            let e = cfg(text).sso_profile("p").unwrap_err().to_string();
+            assert!(e.starts_with(want), "{text:?}\n got: {e}");
+        }
+    }
+
+    #[test]
+    fn header_names_follow_botocore() {
+        assert_eq!(profile_name("default").as_deref(), Some("default"));
+        assert_eq!(profile_name("profile a").as_deref(), Some("a"));
+        assert_eq!(profile_name("profile   a  ").as_deref(), Some("a"));
+        assert_eq!(profile_name("profile 'a b'").as_deref(), Some("a b"));
+        assert_eq!(profile_name("profile a b"), None);
+        assert_eq!(profile_name("sso-session a"), None);
+        assert_eq!(profile_name("profile"), None);
+    }
+}

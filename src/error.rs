@@ -1,0 +1,78 @@
+//! One error type for the whole tool: a message for the user (one line, ends with what to do)
+//! and the exit code. Messages never carry secrets: callers pass names, paths and codes only.
+
+use std::fmt;
+
+#[derive(Debug)]
+pub struct Error {
+    message: String,
+    code: i32,
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// An error with exit code 1.
+    pub fn new(message: impl Into<String>) -> Error {
+        Error {
+            message: message.into(),
+            code: 1,
+        }
+    }
+
+    pub fn with_code(mut self, code: i32) -> Error {
+        self.code = code;
+        self
+    }
+
+    pub fn code(&self) -> i32 {
+        self.code
+    }
+}
+
+impl fmt::Display for Error {
+    /// Always a single line: control characters (a newline in a profile name, say) are escaped.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for c in self.message.chars() {
+            if c.is_control() {
+                write!(f, "{}", c.escape_default())?;
+            } else {
+                write!(f, "{c}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Shows a user-supplied name inside a message: quoted, control characters escaped.
+pub fn shown(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 2);
+    out.push('\'');
+    for c in name.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('\'');
+    out
+}
+
+/// Builds an `Error` from a format string: `bail!("...")` returns it, `err!(...)` makes it.
+#[macro_export]
+macro_rules! err {
+    ($($arg:tt)*) => { $crate::error::Error::new(format!($($arg)*)) };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_stay_on_one_line() {
+        let e = Error::new("profile 'a\nb' not found");
+        assert_eq!(e.to_string(), "profile 'a\\nb' not found");
+        assert_eq!(shown("x\r\ny"), "'x\\r\\ny'");
+    }
+}

@@ -1,0 +1,58 @@
+//! `sso-env exec`: run a command with the credentials in its environment.
+//!
+//! On Unix the process is replaced (`exec`), so signals, the exit code and the terminal are the
+//! command's own. On Windows the command is spawned, Ctrl-C is left to it, and its exit code
+//! is returned. Nesting is allowed: the inner profile's variables replace the outer ones.
+
+use std::ffi::OsString;
+use std::process::Command;
+
+use crate::error::{Error, Result};
+use crate::export::Vars;
+
+/// Runs `argv` and returns its exit code (Windows) or never returns (Unix, on success).
+pub fn run(argv: &[OsString], vars: &Vars) -> Result<i32> {
+    let (program, args) = argv.split_first().ok_or_else(|| {
+        Error::new("no command given; usage: sso-env exec [PROFILE] -- COMMAND [ARGS...]")
+            .with_code(2)
+    })?;
+    let shown = program.to_string_lossy();
+    let path = which::which(program).map_err(|_| {
+        Error::new(format!(
+            "command not found: {shown}; check the name and your PATH"
+        ))
+        .with_code(127)
+    })?;
+    let mut cmd = Command::new(&path);
+    cmd.args(args);
+    for name in &vars.unset {
+        cmd.env_remove(name);
+    }
+    for (name, value) in &vars.set {
+        cmd.env(name, value);
+    }
+    spawn(cmd, program, &shown)
+}
+
+#[cfg(unix)]
+fn spawn(mut cmd: Command, program: &OsString, shown: &str) -> Result<i32> {
+    use std::os::unix::process::CommandExt;
+    // Keep argv[0] as the user typed it, as a shell would.
+    let err = cmd.arg0(program).exec();
+    let code = if err.kind() == std::io::ErrorKind::NotFound {
+        127
+    } else {
+        126
+    };
+    Err(Error::new(format!("cannot run {shown}: {err}")).with_code(code))
+}
+
+#[cfg(windows)]
+fn spawn(mut cmd: Command, _program: &OsString, shown: &str) -> Result<i32> {
+    // The console delivers Ctrl-C to the child too; we only must not die of it first.
+    let _ = ctrlc::set_handler(|| {});
+    let status = cmd
+        .status()
+        .map_err(|e| Error::new(format!("cannot run {shown}: {e}")).with_code(126))?;
+    Ok(status.code().unwrap_or(1))
+}

@@ -1,0 +1,151 @@
+//! The role-credential cache, `~/.aws/cli/cache/<key>.json`, exactly as the AWS CLI v2 keeps
+//! it, so each tool reuses the other's entries. An entry with under 15 minutes left, or one
+//! that does not parse, is a miss (the CLI's rule).
+
+use std::path::PathBuf;
+
+use serde_json::{json, Value};
+
+use crate::config::SsoProfile;
+use crate::error::{Error, Result};
+use crate::pyjson::{self, Val};
+use crate::{fsutil, timefmt};
+
+/// The AWS CLI treats an entry with less than this left as expired.
+pub const EXPIRY_WINDOW_SECS: i64 = 15 * 60;
+
+/// Temporary credentials for one role. `Debug` is not derived: it would print secrets.
+#[derive(Clone, PartialEq)]
+pub struct RoleCredentials {
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    pub session_token: String,
+    /// Unix seconds.
+    pub expiration: i64,
+}
+
+impl std::fmt::Debug for RoleCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "RoleCredentials {{ access_key_id: {}, expiration: {} }}",
+            self.access_key_id, self.expiration
+        )
+    }
+}
+
+/// The cache key: SHA-1 of the compact, sorted JSON of account, role and session name
+/// (start URL for legacy profiles), with `:` and `/` made file-safe.
+pub fn key(p: &SsoProfile) -> String {
+    let third = match &p.sso.session_name {
+        Some(s) => ("sessionName", Val::Str(s)),
+        None => ("startUrl", Val::Str(&p.sso.start_url)),
+    };
+    let args = pyjson::dumps(
+        &[
+            ("accountId", Val::Str(&p.account_id)),
+            ("roleName", Val::Str(&p.role_name)),
+            third,
+        ],
+        ",",
+        ":",
+    );
+    pyjson::sha1_hex(&args).replace([':', '/'], "_")
+}
+
+pub fn path(p: &SsoProfile) -> Result<PathBuf> {
+    Ok(crate::paths::role_cache_dir()?.join(format!("{}.json", key(p))))
+}
+
+/// The cached credentials if present, well formed and good for more than the window.
+pub fn read(p: &SsoProfile, now: i64) -> Result<Option<RoleCredentials>> {
+    let Some(bytes) = fsutil::read_optional(&path(p)?)? else {
+        return Ok(None);
+    };
+    Ok(parse(&bytes).filter(|c| c.expiration - now >= EXPIRY_WINDOW_SECS))
+}
+
+fn parse(bytes: &[u8]) -> Option<RoleCredentials> {
+    let v: Value = serde_json::from_slice(bytes).ok()?;
+    let c = v.get("Credentials")?;
+    let s = |k: &str| {
+        c.get(k)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+    };
+    Some(RoleCredentials {
+        access_key_id: s("AccessKeyId")?,
+        secret_access_key: s("SecretAccessKey")?,
+        session_token: s("SessionToken")?,
+        expiration: timefmt::parse(&s("Expiration")?)?,
+    })
+}
+
+/// Writes an entry the AWS CLI v2 would write for this profile.
+pub fn write(p: &SsoProfile, creds: &RoleCredentials) -> Result<()> {
+    let entry = json!({
+        "ProviderType": "sso",
+        "Credentials": {
+            "AccessKeyId": creds.access_key_id,
+            "SecretAccessKey": creds.secret_access_key,
+            "SessionToken": creds.session_token,
+            "Expiration": timefmt::format_utc(creds.expiration),
+            "AccountId": p.account_id,
+        }
+    });
+    let data = serde_json::to_vec(&entry)
+        .map_err(|e| Error::new(format!("cannot encode credentials: {e}")))?;
+    fsutil::write_private(&path(p)?, &data)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::SsoSettings;
+
+    fn profile(session: Option<&str>) -> SsoProfile {
+        SsoProfile {
+            name: "p".into(),
+            account_id: "123456789012".into(),
+            role_name: "ReadOnly".into(),
+            region: None,
+            sso: SsoSettings {
+                session_name: session.map(String::from),
+                start_url: "https://d-123.awsapps.com/start".into(),
+                region: "us-east-1".into(),
+                scopes: vec![],
+            },
+        }
+    }
+
+    #[test]
+    fn key_matches_the_aws_cli() {
+        assert_eq!(
+            key(&profile(Some("my-sso"))),
+            "31b260dab331b2af063485cea75f7b8b3cf54c71"
+        );
+        // Legacy: startUrl takes sessionName's place.
+        let want = pyjson::sha1_hex(
+            r#"{"accountId":"123456789012","roleName":"ReadOnly","startUrl":"https://d-123.awsapps.com/start"}"#,
+        );
+        assert_eq!(key(&profile(None)), want);
+    }
+
+    #[test]
+    fn short_lived_or_broken_entries_are_misses() {
+        let entry = |exp: &str| {
+            format!(
+                r#"{{"ProviderType":"sso","Credentials":{{"AccessKeyId":"A","SecretAccessKey":"S","SessionToken":"T","Expiration":"{exp}"}}}}"#
+            )
+        };
+        let c = parse(entry("2026-01-01T01:00:00Z").as_bytes()).unwrap();
+        assert_eq!(
+            c.expiration,
+            timefmt::parse("2026-01-01T01:00:00Z").unwrap()
+        );
+        assert!(parse(entry("soon").as_bytes()).is_none());
+        assert!(parse(b"{\"Credentials\":{}}").is_none());
+        assert!(parse(b"not json").is_none());
+    }
+}

@@ -1,0 +1,124 @@
+//! The AWS SDK, set up once per cold call: a current-thread tokio runtime, a rustls (ring)
+//! HTTPS client, bounded timeouts and retries. Nothing here runs on the warm path.
+//!
+//! Endpoints follow the SDK's own rules, so `AWS_ENDPOINT_URL_SSO`, `AWS_ENDPOINT_URL_SSO_OIDC`
+//! and `AWS_ENDPOINT_URL` redirect the calls (the tests point them at a local stand-in).
+
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+
+use crate::error::{Error, Result};
+
+/// Per attempt; the whole call (with retries and backoff) is bounded by `CALL_TIMEOUT`.
+const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+pub const CALL_TIMEOUT: Duration = Duration::from_secs(25);
+
+/// Runs `f` on a fresh current-thread runtime.
+pub fn block_on<F: std::future::Future>(f: F) -> Result<F::Output> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::new(format!("cannot start the async runtime: {e}")))?;
+    Ok(rt.block_on(f))
+}
+
+/// SDK configuration for the Identity Center APIs in `region`. No credentials: these APIs are
+/// called with a bearer token or none.
+pub async fn config(region: &str) -> SdkConfig {
+    let http = aws_smithy_http_client::Builder::new()
+        .tls_provider(Provider::Rustls(CryptoMode::Ring))
+        .build_https();
+    aws_config::defaults(BehaviorVersion::latest())
+        .region(Region::new(region.to_string()))
+        .no_credentials()
+        .http_client(http)
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(CONNECT_TIMEOUT)
+                .read_timeout(ATTEMPT_TIMEOUT)
+                .operation_attempt_timeout(ATTEMPT_TIMEOUT)
+                .operation_timeout(CALL_TIMEOUT)
+                .build(),
+        )
+        .retry_config(RetryConfig::standard().with_max_attempts(3))
+        .load()
+        .await
+}
+
+/// The endpoint a service is reached at, for error messages (mirrors the SDK's env lookup).
+pub fn endpoint_for(env_suffix: &str, default_host: &str, region: &str) -> String {
+    for var in [
+        format!("AWS_ENDPOINT_URL_{env_suffix}"),
+        "AWS_ENDPOINT_URL".to_string(),
+    ] {
+        if let Ok(v) = std::env::var(&var) {
+            if !v.is_empty() {
+                return v;
+            }
+        }
+    }
+    format!("https://{default_host}.{region}.amazonaws.com")
+}
+
+/// What went wrong in a call, in words, for errors the caller has no special message for.
+/// Takes only codes, statuses and the service's message: never request data.
+pub fn describe<E: ProvideErrorMetadata + std::error::Error>(
+    err: &SdkError<E, HttpResponse>,
+    endpoint: &str,
+) -> String {
+    match err {
+        SdkError::ServiceError(se) => {
+            let status = se.raw().status().as_u16();
+            let code = se.err().code().unwrap_or("unknown error");
+            match se.err().message() {
+                Some(m) if !m.is_empty() => {
+                    format!("{endpoint} answered HTTP {status} {code}: {}", one_line(m))
+                }
+                _ => format!("{endpoint} answered HTTP {status} {code}"),
+            }
+        }
+        SdkError::TimeoutError(_) => format!(
+            "no answer from {endpoint} within {} s",
+            CALL_TIMEOUT.as_secs()
+        ),
+        SdkError::DispatchFailure(d) => {
+            let why = if d.is_timeout() {
+                "timed out"
+            } else if d.is_io() {
+                "connection failed"
+            } else {
+                "request failed"
+            };
+            format!("cannot reach {endpoint} ({why}); check your network connection")
+        }
+        SdkError::ResponseError(_) => format!("{endpoint} sent an answer that could not be read"),
+        SdkError::ConstructionFailure(_) => format!("could not build the request to {endpoint}"),
+        _ => format!("call to {endpoint} failed"),
+    }
+}
+
+/// Service messages are shown inside our one-line errors: cut to one short line.
+fn one_line(s: &str) -> String {
+    let s: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(200)
+        .collect();
+    s.trim().to_string()
+}
+
+/// The HTTP status of a service error, if the call got that far.
+pub fn status<E>(err: &SdkError<E, HttpResponse>) -> Option<u16> {
+    match err {
+        SdkError::ServiceError(se) => Some(se.raw().status().as_u16()),
+        _ => None,
+    }
+}
