@@ -152,13 +152,21 @@ fn clap_error(e: clap::Error) -> Result<i32> {
         );
     }
     let rendered = e.render().to_string();
-    let first = rendered.lines().next().unwrap_or("invalid arguments");
+    let mut lines = rendered.lines().map(str::trim).filter(|l| !l.is_empty());
+    let first = lines.next().unwrap_or("invalid arguments");
     let mut msg = first.strip_prefix("error: ").unwrap_or(first).to_string();
+    // "the following required arguments were not provided:" names them on the next line.
+    if msg.ends_with(':') {
+        msg.push(' ');
+        msg.push_str(lines.next().unwrap_or_default());
+    }
     if let Some(ContextValue::Strings(valid)) = e.get(ContextKind::ValidValue) {
         msg.push_str(&format!("; possible values: {}", valid.join(", ")));
     }
-    if let Some(ContextValue::String(s)) = e.get(ContextKind::SuggestedSubcommand) {
-        msg.push_str(&format!("; did you mean '{s}'?"));
+    match e.get(ContextKind::SuggestedSubcommand) {
+        Some(ContextValue::String(s)) => msg.push_str(&format!("; did you mean '{s}'?")),
+        Some(ContextValue::Strings(s)) if !s.is_empty() => msg.push_str(&format!("; did you mean '{}'?", s.join("', '"))),
+        _ => {}
     }
     msg.push_str("; see: sso-env --help");
     Err(Error::new(msg).with_code(2))

@@ -406,7 +406,10 @@ impl StandIn {
     /// Adds an account (or replaces one with the same id) with these roles assigned.
     /// The e-mail address is `<name lowercased>@example.com`.
     pub fn add_account(&self, id: &str, name: &str, roles: &[&str]) {
-        let email = format!("{}@example.com", name.to_ascii_lowercase().replace(' ', "-"));
+        let email = format!(
+            "{}@example.com",
+            name.to_ascii_lowercase().replace(' ', "-")
+        );
         self.add_account_with_email(id, name, &email, roles);
     }
 
@@ -521,7 +524,11 @@ impl StandIn {
 
     /// Like [`fail_next`](Self::fail_next) with an explicit error type (e.g. `SlowDownException`).
     pub fn fail_next_with(&self, op: &str, n: usize, status: u16, error_type: &str) {
-        self.add_fault(op, Some(n), FaultKind::Status(status, error_type.to_string()));
+        self.add_fault(
+            op,
+            Some(n),
+            FaultKind::Status(status, error_type.to_string()),
+        );
     }
 
     /// Every request to `op` (`"*"`: any) fails with `status` until [`clear_faults`](Self::clear_faults).
@@ -622,7 +629,8 @@ impl Drop for StandIn {
             let _ = h.join();
         }
         // Close open keep-alive connections so their threads end.
-        let conns = std::mem::take(&mut *self.shared.conns.lock().unwrap_or_else(|e| e.into_inner()));
+        let conns =
+            std::mem::take(&mut *self.shared.conns.lock().unwrap_or_else(|e| e.into_inner()));
         for (_, c) in conns {
             let _ = c.shutdown(Shutdown::Both);
         }
@@ -844,13 +852,12 @@ fn read_request(
         .header("transfer-encoding")
         .map(|te| te.to_ascii_lowercase().contains("chunked"))
         .unwrap_or(false);
-    if chunked || req.header("content-length").is_some() {
-        if req
-            .header("expect")
-            .is_some_and(|e| e.eq_ignore_ascii_case("100-continue"))
-        {
-            let _ = writer.write_all(b"HTTP/1.1 100 Continue\r\n\r\n");
-        }
+    let has_body = chunked || req.header("content-length").is_some();
+    let expects_continue = req
+        .header("expect")
+        .is_some_and(|e| e.eq_ignore_ascii_case("100-continue"));
+    if has_body && expects_continue {
+        let _ = writer.write_all(b"HTTP/1.1 100 Continue\r\n\r\n");
     }
     if chunked {
         req.body = read_chunked(reader)?;
@@ -1115,10 +1122,18 @@ fn token_ok(st: &State, token: &str) -> bool {
 
 fn bearer<'a>(st: &State, req: &'a Request) -> Result<&'a str, OpError> {
     let Some(token) = req.header("x-amz-sso_bearer_token") else {
-        return err(401, "UnauthorizedException", "Session token not found or invalid");
+        return err(
+            401,
+            "UnauthorizedException",
+            "Session token not found or invalid",
+        );
     };
     if !token_ok(st, token) {
-        return err(401, "UnauthorizedException", "Session token not found or invalid");
+        return err(
+            401,
+            "UnauthorizedException",
+            "Session token not found or invalid",
+        );
     }
     Ok(token)
 }
@@ -1135,7 +1150,11 @@ fn get_role_credentials(
     bearer(st, req)?;
     let q = query_map(req);
     let (Some(account_id), Some(role_name)) = (q.get("account_id"), q.get("role_name")) else {
-        return err(400, "InvalidRequestException", "account_id and role_name are required");
+        return err(
+            400,
+            "InvalidRequestException",
+            "account_id and role_name are required",
+        );
     };
     let assigned = st
         .accounts
@@ -1168,7 +1187,11 @@ fn get_role_credentials(
 }
 
 /// Returns (start, end, next_token) for a page over `total` items.
-fn page(st: &State, q: &HashMap<String, String>, total: usize) -> Result<(usize, usize, Option<String>), OpError> {
+fn page(
+    st: &State,
+    q: &HashMap<String, String>,
+    total: usize,
+) -> Result<(usize, usize, Option<String>), OpError> {
     let mut size = st.page_size;
     if let Some(m) = q.get("max_result") {
         match m.parse::<usize>() {
@@ -1178,7 +1201,10 @@ fn page(st: &State, q: &HashMap<String, String>, total: usize) -> Result<(usize,
     }
     let start = match q.get("next_token") {
         None => 0,
-        Some(t) => match t.strip_prefix("page.").and_then(|n| n.parse::<usize>().ok()) {
+        Some(t) => match t
+            .strip_prefix("page.")
+            .and_then(|n| n.parse::<usize>().ok())
+        {
             Some(n) if n <= total => n,
             _ => return err(400, "InvalidRequestException", "invalid next_token"),
         },
@@ -1242,7 +1268,11 @@ fn json_body(req: &Request) -> Result<serde_json::Map<String, Value>, OpError> {
     }
     match serde_json::from_slice::<Value>(&req.body) {
         Ok(Value::Object(m)) => Ok(m),
-        _ => err(400, "InvalidRequestException", "request body is not a JSON object"),
+        _ => err(
+            400,
+            "InvalidRequestException",
+            "request body is not a JSON object",
+        ),
     }
 }
 
@@ -1260,7 +1290,11 @@ fn required(m: &serde_json::Map<String, Value>, key: &str) -> Result<String, OpE
 fn str_list(m: &serde_json::Map<String, Value>, key: &str) -> Vec<String> {
     m.get(key)
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -1269,12 +1303,19 @@ fn register_client(shared: &Shared, st: &mut State, req: &Request) -> Result<Res
     let client_name = required(&m, "clientName")?;
     let client_type = required(&m, "clientType")?;
     if client_type != "public" {
-        return err(400, "InvalidClientMetadataException", "clientType must be public");
+        return err(
+            400,
+            "InvalidClientMetadataException",
+            "clientType must be public",
+        );
     }
     let now = SystemTime::now();
     let client = RegisteredClient {
         client_id: shared.random(22),
-        client_secret: format!("eyJraWQiOiJrZXktMSIsImFsZyI6IkhTMzg0In0.{}", shared.random(200)),
+        client_secret: format!(
+            "eyJraWQiOiJrZXktMSIsImFsZyI6IkhTMzg0In0.{}",
+            shared.random(200)
+        ),
         client_name,
         client_type,
         scopes: str_list(&m, "scopes"),
@@ -1295,13 +1336,20 @@ fn register_client(shared: &Shared, st: &mut State, req: &Request) -> Result<Res
 }
 
 /// Checks clientId/clientSecret; returns the client.
-fn client_auth(st: &State, m: &serde_json::Map<String, Value>) -> Result<RegisteredClient, OpError> {
+fn client_auth(
+    st: &State,
+    m: &serde_json::Map<String, Value>,
+) -> Result<RegisteredClient, OpError> {
     let client_id = required(m, "clientId")?;
     let secret = required(m, "clientSecret")?;
     match st.clients.get(&client_id) {
         Some(c) if c.client_secret == secret => {
             if epoch_secs(SystemTime::now()) >= c.expires_at {
-                err(401, "InvalidClientException", "client registration has expired")
+                err(
+                    401,
+                    "InvalidClientException",
+                    "client registration has expired",
+                )
             } else {
                 Ok(c.clone())
             }
@@ -1420,7 +1468,11 @@ fn create_token(shared: &Shared, st: &mut State, req: &Request) -> Result<Respon
             da.polls += 1;
             if let Some(p) = script.polls.get(da.polls - 1) {
                 return match p {
-                    Poll::Pending => err(400, "AuthorizationPendingException", "Authorization is still pending"),
+                    Poll::Pending => err(
+                        400,
+                        "AuthorizationPendingException",
+                        "Authorization is still pending",
+                    ),
                     Poll::SlowDown => err(400, "SlowDownException", "Client is polling too fast"),
                 };
             }
@@ -1429,8 +1481,12 @@ fn create_token(shared: &Shared, st: &mut State, req: &Request) -> Result<Respon
                     da.spent = true;
                     Ok(issue_tokens(shared, st, &client))
                 }
-                DeviceOutcome::Deny => err(400, "AccessDeniedException", "Authorization was denied"),
-                DeviceOutcome::Expire => err(400, "ExpiredTokenException", "Device code has expired"),
+                DeviceOutcome::Deny => {
+                    err(400, "AccessDeniedException", "Authorization was denied")
+                }
+                DeviceOutcome::Expire => {
+                    err(400, "ExpiredTokenException", "Device code has expired")
+                }
             }
         }
         "authorization_code" => {
@@ -1458,11 +1514,21 @@ fn create_token(shared: &Shared, st: &mut State, req: &Request) -> Result<Respon
                 Some(info) if !info.spent && info.client_id == client.client_id => {
                     info.spent = true;
                 }
-                _ => return err(400, "InvalidGrantException", "Invalid refresh token provided"),
+                _ => {
+                    return err(
+                        400,
+                        "InvalidGrantException",
+                        "Invalid refresh token provided",
+                    )
+                }
             }
             Ok(issue_tokens(shared, st, &client))
         }
-        _ => err(400, "UnsupportedGrantTypeException", "Unsupported grant type"),
+        _ => err(
+            400,
+            "UnsupportedGrantTypeException",
+            "Unsupported grant type",
+        ),
     }
 }
 
@@ -1482,7 +1548,11 @@ fn authorize(shared: &Shared, st: &mut State, req: &Request) -> Result<Response,
         return err(400, "InvalidClientException", "unknown client_id");
     };
     if !client.grant_types.iter().any(|g| g == "authorization_code") {
-        return err(400, "UnauthorizedClientException", "client is not registered for authorization_code");
+        return err(
+            400,
+            "UnauthorizedClientException",
+            "client is not registered for authorization_code",
+        );
     }
     let redirect = get("redirect_uri");
     if redirect.is_empty() {
@@ -1494,11 +1564,19 @@ fn authorize(shared: &Shared, st: &mut State, req: &Request) -> Result<Response,
             .iter()
             .any(|r| strip_loopback_port(r) == strip_loopback_port(&redirect))
     {
-        return err(400, "InvalidRequestException", "redirect_uri is not registered");
+        return err(
+            400,
+            "InvalidRequestException",
+            "redirect_uri is not registered",
+        );
     }
     let challenge = get("code_challenge");
     if challenge.is_empty() || get("code_challenge_method") != "S256" {
-        return err(400, "InvalidRequestException", "code_challenge with method S256 is required");
+        return err(
+            400,
+            "InvalidRequestException",
+            "code_challenge with method S256 is required",
+        );
     }
     let state_param = get("state");
     let sep = if redirect.contains('?') { '&' } else { '?' };
@@ -1516,7 +1594,11 @@ fn authorize(shared: &Shared, st: &mut State, req: &Request) -> Result<Response,
                 },
             );
             st.secrets.push(code.clone());
-            format!("{redirect}{sep}code={}&state={}", pct(&code), pct(&state_param))
+            format!(
+                "{redirect}{sep}code={}&state={}",
+                pct(&code),
+                pct(&state_param)
+            )
         }
         AuthorizeOutcome::Deny => format!(
             "{redirect}{sep}error=access_denied&error_description={}&state={}",
@@ -1555,7 +1637,9 @@ fn now_nanos() -> u128 {
 }
 
 fn epoch_secs(t: SystemTime) -> u64 {
-    t.duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+    t.duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
 }
 
 fn epoch_ms(t: SystemTime) -> u64 {
@@ -1620,11 +1704,16 @@ pub fn parse_query(q: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// `(status, headers with lowercased names, body)` from [`http_get`].
+pub type HttpAnswer = (u16, Vec<(String, String)>, String);
+
 /// A minimal HTTP/1.1 GET for tests playing the browser: fetches `url` (plain `http://` only)
 /// without following redirects and returns `(status, headers (lowercased names), body)`.
-pub fn http_get(url: &str) -> std::io::Result<(u16, Vec<(String, String)>, String)> {
+pub fn http_get(url: &str) -> std::io::Result<HttpAnswer> {
     let bad = |m: &str| std::io::Error::new(std::io::ErrorKind::InvalidInput, m.to_string());
-    let rest = url.strip_prefix("http://").ok_or_else(|| bad("only http:// URLs"))?;
+    let rest = url
+        .strip_prefix("http://")
+        .ok_or_else(|| bad("only http:// URLs"))?;
     let (hostport, path) = match rest.find('/') {
         Some(i) => (&rest[..i], &rest[i..]),
         None => (rest, "/"),

@@ -1,0 +1,179 @@
+//! Shared test support: a sandbox per test (its own HOME, config and Identity Center stand-in)
+//! and a way to run the real `sso-env` binary inside it with a clean environment.
+#![allow(dead_code)]
+
+pub mod standin;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, SystemTime};
+
+pub use standin::StandIn;
+
+pub const START_URL: &str = "https://d-1234567890.awsapps.com/start";
+
+/// The config from the wiki pages users follow, plus a legacy-style profile.
+pub const CONFIG: &str = "\
+[profile koa-dev-customer]
+sso_session = koa
+sso_account_id = 931827427725
+sso_role_name = idp_customer_access
+region = eu-west-1
+output = json
+
+[sso-session koa]
+sso_start_url = https://d-1234567890.awsapps.com/start
+sso_region = eu-west-1
+sso_registration_scopes = sso:account:access
+
+[profile legacy-style]
+sso_start_url = https://d-1234567890.awsapps.com/start
+sso_region = eu-west-1
+sso_account_id = 111111111111
+sso_role_name = ReadOnly
+";
+
+pub struct Sandbox {
+    pub dir: tempfile::TempDir,
+    pub server: StandIn,
+}
+
+impl Sandbox {
+    /// A fresh HOME with `CONFIG`, and a stand-in that knows its accounts and roles.
+    pub fn new() -> Sandbox {
+        let sb = Sandbox::empty();
+        sb.write_config(CONFIG);
+        sb
+    }
+
+    /// A fresh HOME with no config.
+    pub fn empty() -> Sandbox {
+        let dir = tempfile::Builder::new().prefix("sso-env-test").tempdir().unwrap();
+        let server = StandIn::start();
+        server.add_account("931827427725", "koa-dev", &["idp_customer_access", "ReadOnly"]);
+        server.add_account("111111111111", "legacy", &["ReadOnly"]);
+        Sandbox { dir, server }
+    }
+
+    pub fn home(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn config_path(&self) -> PathBuf {
+        self.home().join(".aws").join("config")
+    }
+
+    pub fn write_config(&self, text: &str) {
+        std::fs::create_dir_all(self.home().join(".aws")).unwrap();
+        std::fs::write(self.config_path(), text).unwrap();
+    }
+
+    /// Seeds a token the way the AWS CLI v2 caches it after `aws sso login`: file named by the
+    /// SHA-1 of the session name (or start URL), AWS CLI key order and timestamp format.
+    /// Returns the access token.
+    pub fn seed_token(&self, session_or_start_url: &str, ttl: Duration) -> String {
+        let token = self.server.issue_token(ttl);
+        self.write_token_file(session_or_start_url, &token, SystemTime::now() + ttl);
+        token
+    }
+
+    pub fn write_token_file(&self, session_or_start_url: &str, token: &str, expires: SystemTime) {
+        let body = format!(
+            r#"{{"startUrl": "{START_URL}", "region": "eu-west-1", "accessToken": "{token}", "expiresAt": "{}"}}"#,
+            humantime::format_rfc3339_seconds(expires)
+        );
+        std::fs::create_dir_all(self.sso_cache_dir()).unwrap();
+        std::fs::write(self.token_path(session_or_start_url), body).unwrap();
+    }
+
+    pub fn token_path(&self, session_or_start_url: &str) -> PathBuf {
+        self.sso_cache_dir().join(format!("{}.json", sha1_hex(session_or_start_url)))
+    }
+
+    pub fn sso_cache_dir(&self) -> PathBuf {
+        self.home().join(".aws").join("sso").join("cache")
+    }
+
+    pub fn role_cache_dir(&self) -> PathBuf {
+        self.home().join(".aws").join("cli").join("cache")
+    }
+
+    /// The role-cache file the AWS CLI v2 uses for an sso-session profile.
+    pub fn role_cache_path(&self, account: &str, role: &str, session: &str) -> PathBuf {
+        let key = format!(r#"{{"accountId":"{account}","roleName":"{role}","sessionName":"{session}"}}"#);
+        self.role_cache_dir().join(format!("{}.json", sha1_hex(&key)))
+    }
+
+    /// `sso-env ARGS` with a clean environment: no `AWS_*` from the machine, HOME in the
+    /// sandbox, the SDK pointed at the stand-in.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(bin());
+        cmd.args(args);
+        self.clean_env(&mut cmd);
+        cmd
+    }
+
+    /// Applies the sandbox environment to any command (shells, python).
+    pub fn clean_env(&self, cmd: &mut Command) {
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.home())
+            .env("LANG", "C.UTF-8")
+            .env("AWS_ENDPOINT_URL_SSO", self.server.url())
+            .env("AWS_ENDPOINT_URL_SSO_OIDC", self.server.url())
+            .current_dir(self.home());
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().unwrap()
+    }
+
+    /// Runs and expects success; returns stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(out.status.success(), "sso-env {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Runs and expects the failure shape every bad input must have: non-zero exit, nothing on
+    /// stdout, exactly one line on stderr starting with `sso-env:`. Returns that line.
+    pub fn fails(&self, args: &[&str]) -> String {
+        fails_cleanly(&self.run(args), &format!("{args:?}"))
+    }
+}
+
+/// Checks the failure shape (see `Sandbox::fails`) of any finished run.
+pub fn fails_cleanly(out: &Output, what: &str) -> String {
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!out.status.success(), "{what} should fail; stderr: {stderr}");
+    assert!(out.stdout.is_empty(), "{what}: stdout must be empty, got {:?}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(stderr.lines().count(), 1, "{what}: want one line on stderr, got {stderr:?}");
+    assert!(stderr.starts_with("sso-env: "), "{what}: {stderr}");
+    assert!(!stderr.contains("internal error") && !stderr.contains("panicked"), "{what}: {stderr}");
+    stderr.trim_end().to_string()
+}
+
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_sso-env"))
+}
+
+pub fn sha1_hex(s: &str) -> String {
+    sha1_smol::Sha1::from(s.as_bytes()).digest().to_string()
+}
+
+/// The object printed by `export --format json`.
+pub fn parse_json_vars(json: &str) -> serde_json::Map<String, serde_json::Value> {
+    match serde_json::from_str(json).unwrap() {
+        serde_json::Value::Object(m) => m,
+        other => panic!("not an object: {other}"),
+    }
+}
+
+/// Python with botocore, in the sandbox environment (HOME must be set before Python starts:
+/// botocore fixes its cache paths at import).
+pub fn python(sb: &Sandbox, script: &str) -> Output {
+    let mut cmd = Command::new("python3");
+    cmd.arg("-c").arg(script);
+    sb.clean_env(&mut cmd);
+    cmd.output().unwrap()
+}
