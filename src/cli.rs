@@ -165,7 +165,9 @@ fn clap_error(e: clap::Error) -> Result<i32> {
     }
     match e.get(ContextKind::SuggestedSubcommand) {
         Some(ContextValue::String(s)) => msg.push_str(&format!("; did you mean '{s}'?")),
-        Some(ContextValue::Strings(s)) if !s.is_empty() => msg.push_str(&format!("; did you mean '{}'?", s.join("', '"))),
+        Some(ContextValue::Strings(s)) if !s.is_empty() => {
+            msg.push_str(&format!("; did you mean '{}'?", s.join("', '")))
+        }
         _ => {}
     }
     msg.push_str("; see: sso-env --help");

@@ -72,6 +72,7 @@ impl Config {
     }
 
     /// Every profile name, in file order, without duplicates.
+    #[allow(dead_code)] // for `profiles --names` (init issue)
     pub fn profile_names(&self) -> Result<Vec<String>> {
         let mut names: Vec<String> = Vec::new();
         for s in self.sections()? {

@@ -17,6 +17,7 @@ pub struct Token {
     /// Unix seconds.
     pub expires_at: i64,
     /// Every field of the file, so a rewrite (refresh) keeps what it does not know.
+    #[allow(dead_code)]
     pub fields: Map<String, Value>,
 }
 
@@ -56,6 +57,7 @@ fn parse_token(bytes: &[u8]) -> Option<Token> {
 }
 
 /// Writes a token in the AWS CLI's layout (key order as the CLI writes it).
+#[allow(dead_code)] // login and refresh write tokens
 pub fn write_token(sso: &SsoSettings, token: &Token) -> Result<()> {
     let mut out = Map::new();
     out.insert("startUrl".into(), Value::String(sso.start_url.clone()));

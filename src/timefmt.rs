@@ -117,15 +117,6 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
     )
 }
 
-/// "52m", "3h05m", "40s": the time left, short enough for a prompt or a table.
-pub fn short_duration(secs: i64) -> String {
-    match secs {
-        s if s < 60 => format!("{}s", s.max(0)),
-        s if s < 3600 => format!("{}m", s / 60),
-        s => format!("{}h{:02}m", s / 3600, s / 60 % 60),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,13 +154,5 @@ mod tests {
         ] {
             assert_eq!(parse(bad), None, "{bad}");
         }
-    }
-
-    #[test]
-    fn short_durations() {
-        assert_eq!(short_duration(-5), "0s");
-        assert_eq!(short_duration(59), "59s");
-        assert_eq!(short_duration(52 * 60 + 10), "52m");
-        assert_eq!(short_duration(3 * 3600 + 5 * 60), "3h05m");
     }
 }

@@ -48,9 +48,16 @@ impl Sandbox {
 
     /// A fresh HOME with no config.
     pub fn empty() -> Sandbox {
-        let dir = tempfile::Builder::new().prefix("sso-env-test").tempdir().unwrap();
+        let dir = tempfile::Builder::new()
+            .prefix("sso-env-test")
+            .tempdir()
+            .unwrap();
         let server = StandIn::start();
-        server.add_account("931827427725", "koa-dev", &["idp_customer_access", "ReadOnly"]);
+        server.add_account(
+            "931827427725",
+            "koa-dev",
+            &["idp_customer_access", "ReadOnly"],
+        );
         server.add_account("111111111111", "legacy", &["ReadOnly"]);
         Sandbox { dir, server }
     }
@@ -87,7 +94,8 @@ impl Sandbox {
     }
 
     pub fn token_path(&self, session_or_start_url: &str) -> PathBuf {
-        self.sso_cache_dir().join(format!("{}.json", sha1_hex(session_or_start_url)))
+        self.sso_cache_dir()
+            .join(format!("{}.json", sha1_hex(session_or_start_url)))
     }
 
     pub fn sso_cache_dir(&self) -> PathBuf {
@@ -100,8 +108,10 @@ impl Sandbox {
 
     /// The role-cache file the AWS CLI v2 uses for an sso-session profile.
     pub fn role_cache_path(&self, account: &str, role: &str, session: &str) -> PathBuf {
-        let key = format!(r#"{{"accountId":"{account}","roleName":"{role}","sessionName":"{session}"}}"#);
-        self.role_cache_dir().join(format!("{}.json", sha1_hex(&key)))
+        let key =
+            format!(r#"{{"accountId":"{account}","roleName":"{role}","sessionName":"{session}"}}"#);
+        self.role_cache_dir()
+            .join(format!("{}.json", sha1_hex(&key)))
     }
 
     /// `sso-env ARGS` with a clean environment: no `AWS_*` from the machine, HOME in the
@@ -131,7 +141,11 @@ impl Sandbox {
     /// Runs and expects success; returns stdout.
     pub fn ok(&self, args: &[&str]) -> String {
         let out = self.run(args);
-        assert!(out.status.success(), "sso-env {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "sso-env {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8(out.stdout).unwrap()
     }
 
@@ -145,16 +159,41 @@ impl Sandbox {
 /// Checks the failure shape (see `Sandbox::fails`) of any finished run.
 pub fn fails_cleanly(out: &Output, what: &str) -> String {
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(!out.status.success(), "{what} should fail; stderr: {stderr}");
-    assert!(out.stdout.is_empty(), "{what}: stdout must be empty, got {:?}", String::from_utf8_lossy(&out.stdout));
-    assert_eq!(stderr.lines().count(), 1, "{what}: want one line on stderr, got {stderr:?}");
+    assert!(
+        !out.status.success(),
+        "{what} should fail; stderr: {stderr}"
+    );
+    assert!(
+        out.stdout.is_empty(),
+        "{what}: stdout must be empty, got {:?}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(
+        stderr.lines().count(),
+        1,
+        "{what}: want one line on stderr, got {stderr:?}"
+    );
     assert!(stderr.starts_with("sso-env: "), "{what}: {stderr}");
-    assert!(!stderr.contains("internal error") && !stderr.contains("panicked"), "{what}: {stderr}");
+    assert!(
+        !stderr.contains("internal error") && !stderr.contains("panicked"),
+        "{what}: {stderr}"
+    );
     stderr.trim_end().to_string()
 }
 
+/// The binary under test. Cargo names it for tests and benches; an example (the demo) finds
+/// it beside its own directory, `target/<profile>/`.
 pub fn bin() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_sso-env"))
+    match option_env!("CARGO_BIN_EXE_sso-env") {
+        Some(p) => PathBuf::from(p),
+        None => {
+            let exe = std::env::current_exe().unwrap();
+            exe.parent()
+                .and_then(|d| d.parent())
+                .unwrap()
+                .join(format!("sso-env{}", std::env::consts::EXE_SUFFIX))
+        }
+    }
 }
 
 pub fn sha1_hex(s: &str) -> String {

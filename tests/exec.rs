@@ -1,0 +1,171 @@
+//! `sso-env exec`: the command gets the credentials, its arguments verbatim, and replaces us.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::process::ExitStatusExt;
+use std::time::Duration;
+
+use support::{fails_cleanly, Sandbox};
+
+fn signed_in() -> Sandbox {
+    let sb = Sandbox::new();
+    sb.seed_token("koa", Duration::from_secs(8 * 3600));
+    sb
+}
+
+fn env0(bytes: &[u8]) -> BTreeMap<String, String> {
+    bytes
+        .split(|b| *b == 0)
+        .filter(|e| !e.is_empty())
+        .filter_map(|e| {
+            let s = String::from_utf8_lossy(e);
+            s.split_once('=')
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+        })
+        .collect()
+}
+
+#[test]
+fn command_gets_the_credentials_and_stale_variables_are_gone() {
+    let sb = signed_in();
+    let out = sb
+        .command(&["exec", "koa-dev-customer", "--", "env", "-0"])
+        .env("AWS_SECURITY_TOKEN", "stale")
+        .env("AWS_ACCESS_KEY_ID", "OUTER")
+        .env("AWS_PROFILE", "outer")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let env = env0(&out.stdout);
+    let c = &sb.server.issued_credentials()[0];
+    assert_eq!(
+        env["AWS_ACCESS_KEY_ID"], c.access_key_id,
+        "inner profile replaces the outer one"
+    );
+    assert_eq!(env["AWS_SECRET_ACCESS_KEY"], c.secret_access_key);
+    assert_eq!(env["AWS_SESSION_TOKEN"], c.session_token);
+    assert_eq!(env["AWS_PROFILE"], "koa-dev-customer");
+    assert_eq!(env["AWS_REGION"], "eu-west-1");
+    assert!(!env.contains_key("AWS_SECURITY_TOKEN"));
+    assert_eq!(
+        env["HOME"],
+        sb.home().to_string_lossy(),
+        "the rest of the environment is kept"
+    );
+}
+
+#[test]
+fn arguments_pass_verbatim() {
+    let sb = signed_in();
+    let weird: Vec<std::ffi::OsString> = vec![
+        "".into(),
+        "a b".into(),
+        "$(touch pwned)".into(),
+        "'\"\\".into(),
+        "--".into(),
+        std::ffi::OsStr::from_bytes(b"\xff\xfe").into(),
+        "é\n".into(),
+    ];
+    let mut cmd = sb.command(&["exec", "koa-dev-customer", "--", "printf", "%s\\0"]);
+    cmd.args(&weird);
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let got: Vec<&[u8]> = out.stdout.split(|b| *b == 0).collect();
+    let want: Vec<&[u8]> = weird
+        .iter()
+        .map(|a| a.as_bytes())
+        .chain([&b""[..]])
+        .collect();
+    assert_eq!(got, want);
+    assert!(!sb.home().join("pwned").exists());
+}
+
+#[test]
+fn exit_code_signal_and_pid_are_the_commands() {
+    let sb = signed_in();
+    let out = sb.run(&["exec", "koa-dev-customer", "--", "sh", "-c", "exit 7"]);
+    assert_eq!(out.status.code(), Some(7));
+    let out = sb.run(&[
+        "exec",
+        "koa-dev-customer",
+        "--",
+        "sh",
+        "-c",
+        "kill -TERM $$",
+    ]);
+    assert_eq!(out.status.signal(), Some(15), "{:?}", out.status);
+    // The process is replaced: the shell's PID is the one we started.
+    let child = sb
+        .command(&["exec", "koa-dev-customer", "--", "sh", "-c", "echo $$"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), pid.to_string());
+}
+
+#[test]
+fn missing_command_is_127_with_its_name() {
+    let sb = signed_in();
+    let out = sb.run(&[
+        "exec",
+        "koa-dev-customer",
+        "--",
+        "no-such-command-xyz",
+        "arg",
+    ]);
+    assert_eq!(out.status.code(), Some(127));
+    let line = fails_cleanly(&out, "missing command");
+    assert!(
+        line.contains("command not found: no-such-command-xyz"),
+        "{line}"
+    );
+    let line = sb.fails(&["exec", "koa-dev-customer"]);
+    assert!(line.contains("<COMMAND>"), "{line}");
+}
+
+#[test]
+fn profile_defaults_to_aws_profile_so_nesting_works() {
+    let sb = signed_in();
+    sb.seed_token(support::START_URL, Duration::from_secs(3600));
+    // Outer: legacy-style; inner, chosen by $AWS_PROFILE set by the outer exec: same profile.
+    let out = sb
+        .command(&[
+            "exec",
+            "--",
+            support::bin().to_str().unwrap(),
+            "exec",
+            "koa-dev-customer",
+            "--",
+            "env",
+            "-0",
+        ])
+        .env("AWS_PROFILE", "legacy-style")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let env = env0(&out.stdout);
+    assert_eq!(env["AWS_PROFILE"], "koa-dev-customer");
+    assert_eq!(env["SSO_ENV_ACCOUNT_ID"], "931827427725");
+    let out = sb
+        .command(&["exec", "--", "env", "-0"])
+        .env("AWS_PROFILE", "legacy-style")
+        .output()
+        .unwrap();
+    assert_eq!(env0(&out.stdout)["SSO_ENV_ACCOUNT_ID"], "111111111111");
+}
