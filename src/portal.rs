@@ -22,16 +22,17 @@ pub fn get_role_credentials(
 ) -> Result<RoleCredentials, FetchError> {
     let endpoint = sdk::endpoint_for("SSO", "portal.sso", &p.sso.region);
     let result = sdk::block_on(async {
-        let conf = sdk::config(&p.sso.region).await;
+        let conf = sdk::config(&p.sso.region).await?;
         let client = aws_sdk_sso::Client::new(&conf);
-        client
+        Ok(client
             .get_role_credentials()
             .account_id(&p.account_id)
             .role_name(&p.role_name)
             .access_token(access_token)
             .send()
-            .await
+            .await)
     })
+    .and_then(|r| r)
     .map_err(FetchError::Other)?;
     let out = match result {
         Ok(out) => out,

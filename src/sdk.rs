@@ -9,7 +9,7 @@ use std::time::Duration;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
-use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider};
+use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider, TlsContext, TrustStore};
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
@@ -32,14 +32,28 @@ pub fn block_on<F: std::future::Future>(f: F) -> Result<F::Output> {
 
 /// SDK configuration for the Identity Center APIs in `region`. No credentials: these APIs are
 /// called with a bearer token or none.
-pub async fn config(region: &str) -> SdkConfig {
-    let http = aws_smithy_http_client::Builder::new()
-        .tls_provider(Provider::Rustls(CryptoMode::Ring))
-        .build_https();
-    aws_config::defaults(BehaviorVersion::latest())
+pub async fn config(region: &str) -> Result<SdkConfig> {
+    let mut http =
+        aws_smithy_http_client::Builder::new().tls_provider(Provider::Rustls(CryptoMode::Ring));
+    // Like the AWS CLI, trust exactly the bundle named by AWS_CA_BUNDLE (corporate proxies).
+    if let Some(path) = std::env::var_os("AWS_CA_BUNDLE").filter(|p| !p.is_empty()) {
+        let shown = std::path::Path::new(&path).display().to_string();
+        let pem = std::fs::read(&path).map_err(|e| {
+            Error::new(format!(
+                "cannot read AWS_CA_BUNDLE {shown}: {e}; fix or unset it"
+            ))
+        })?;
+        let store = TrustStore::empty().with_pem_certificate(pem);
+        let ctx = TlsContext::builder()
+            .with_trust_store(store)
+            .build()
+            .map_err(|e| Error::new(format!("bad AWS_CA_BUNDLE {shown}: {e}")))?;
+        http = http.tls_context(ctx);
+    }
+    Ok(aws_config::defaults(BehaviorVersion::latest())
         .region(Region::new(region.to_string()))
         .no_credentials()
-        .http_client(http)
+        .http_client(http.build_https())
         .timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(CONNECT_TIMEOUT)
@@ -50,7 +64,7 @@ pub async fn config(region: &str) -> SdkConfig {
         )
         .retry_config(RetryConfig::standard().with_max_attempts(3))
         .load()
-        .await
+        .await)
 }
 
 /// The endpoint a service is reached at, for error messages (mirrors the SDK's env lookup).

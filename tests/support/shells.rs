@@ -872,19 +872,33 @@ const WINESERVER_PERSISTENCE_SECS: u32 = 30;
 /// evaluation takes about 0.15 s instead of about 1.5 s.
 fn keep_wine_running(base: &Path) -> Result<(), String> {
     let dirs = EvalDirs::new("wineboot");
-    // Starts a persistent server, or exits at once if one is already running for this prefix.
-    if let Some(wineserver) = find_in_path("wineserver") {
-        let mut cmd = Command::new(wineserver);
-        cmd.arg(format!("-p{WINESERVER_PERSISTENCE_SECS}"));
-        clean_env(&mut cmd, &dirs, &[]);
-        wine_env(&mut cmd, base, CmdCodePage::Utf8);
-        cmd.env("HOME", base)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        let _ = cmd.status();
-    }
-    let wine = find_in_path("wine").ok_or("wine is not installed (apt-get install wine)")?;
     let out_path = dirs.harness.join("out.txt");
+    let wineserver = |arg: &str| {
+        if let Some(wineserver) = find_in_path("wineserver") {
+            let mut cmd = Command::new(wineserver);
+            cmd.arg(arg);
+            clean_env(&mut cmd, &dirs, &[]);
+            wine_env(&mut cmd, base, CmdCodePage::Utf8);
+            cmd.env("HOME", base)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null());
+            let _ = cmd.status();
+        }
+    };
+    if !base.join("prefix").join("system.reg").exists() {
+        // Create the prefix first (a persistent server cannot start without it), then wait for
+        // that server to go away.
+        wine_echo(base, &dirs, &out_path)?;
+        wineserver("-w");
+    }
+    // Starts a persistent server, or exits at once if one is already running for this prefix.
+    wineserver(&format!("-p{WINESERVER_PERSISTENCE_SECS}"));
+    wine_echo(base, &dirs, &out_path)
+}
+
+/// Runs `wine cmd /c echo` with output to `out_path` (not to a pipe of ours).
+fn wine_echo(base: &Path, dirs: &EvalDirs, out_path: &Path) -> Result<(), String> {
+    let wine = find_in_path("wine").ok_or("wine is not installed (apt-get install wine)")?;
     let out_file = |p: &Path| {
         std::fs::OpenOptions::new()
             .create(true)
@@ -894,11 +908,11 @@ fn keep_wine_running(base: &Path) -> Result<(), String> {
     };
     let mut cmd = Command::new(wine);
     cmd.args(["cmd", "/c", "echo", "sso-env-wine-ready"]);
-    clean_env(&mut cmd, &dirs, &[]);
+    clean_env(&mut cmd, dirs, &[]);
     wine_env(&mut cmd, base, CmdCodePage::Utf8);
     cmd.env("HOME", base)
-        .stdout(out_file(&out_path)?)
-        .stderr(out_file(&out_path)?);
+        .stdout(out_file(out_path)?)
+        .stderr(out_file(out_path)?);
     let mut child = cmd.spawn().map_err(|e| format!("cannot start wine: {e}"))?;
     let deadline = Instant::now() + TIMEOUT;
     let status = loop {
@@ -912,7 +926,7 @@ fn keep_wine_running(base: &Path) -> Result<(), String> {
             None => std::thread::sleep(Duration::from_millis(5)),
         }
     };
-    let out = std::fs::read(&out_path).unwrap_or_default();
+    let out = std::fs::read(out_path).unwrap_or_default();
     let out = String::from_utf8_lossy(&out);
     if status.success() && out.contains("sso-env-wine-ready") {
         Ok(())
