@@ -30,10 +30,11 @@ impl Shell for Fish {
         Ok(format!("set -gx {name} {}", quote(value)))
     }
 
-    /// `set -e` fails (quietly, status 4) for a variable that is not set; the removals come
-    /// first in our output, so the script's final status is still that of the last `set -gx`.
+    /// `set -e` fails (status 4) for a variable that is not set, and fish's `set` keeps the
+    /// previous status, so a bare `set -e` would make `sso-env export | source` report failure.
+    /// The `if` form removes quietly and leaves status 0.
     fn unset(&self, name: &str) -> String {
-        format!("set -e -g {name}")
+        format!("if set -q -g {name}; set -e -g {name}; end")
     }
 }
 
