@@ -1,0 +1,62 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_sso_env_global_optspecs
+    string join \n h/help V/version
+end
+
+function __fish_sso_env_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_sso_env_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_sso_env_using_subcommand
+    set -l cmd (__fish_sso_env_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c sso-env -n "__fish_sso_env_needs_command" -s h -l help -d 'Print help'
+complete -c sso-env -n "__fish_sso_env_needs_command" -s V -l version -d 'Print version'
+complete -c sso-env -n "__fish_sso_env_needs_command" -f -a "export" -d 'Print the profile\'s credentials as assignments for your shell (or JSON)'
+complete -c sso-env -n "__fish_sso_env_needs_command" -f -a "unset" -d 'Print the statements that remove everything `export` sets'
+complete -c sso-env -n "__fish_sso_env_needs_command" -f -a "exec" -d 'Run a command with the profile\'s credentials in its environment'
+complete -c sso-env -n "__fish_sso_env_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c sso-env -n "__fish_sso_env_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sso-env -n "__fish_sso_env_using_subcommand export" -s f -l format -d 'Output format; default: the shell you run it from' -r -f -a "bash\t''
+zsh\t''
+fish\t''
+powershell\t''
+cmd\t''
+sh\t''
+dotenv\t''
+json\t'The variables as one JSON object'
+process\t'The AWS `credential_process` JSON (Version 1)'"
+complete -c sso-env -n "__fish_sso_env_using_subcommand export" -l region -d 'Region to export instead of $AWS_REGION or the profile\'s' -r
+complete -c sso-env -n "__fish_sso_env_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sso-env -n "__fish_sso_env_using_subcommand unset" -s f -l format -r -f -a "bash\t''
+zsh\t''
+fish\t''
+powershell\t''
+cmd\t''
+sh\t''
+dotenv\t''
+json\t'The variables as one JSON object'
+process\t'The AWS `credential_process` JSON (Version 1)'"
+complete -c sso-env -n "__fish_sso_env_using_subcommand unset" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sso-env -n "__fish_sso_env_using_subcommand exec" -l region -d 'Region to set instead of $AWS_REGION or the profile\'s' -r
+complete -c sso-env -n "__fish_sso_env_using_subcommand exec" -s h -l help -d 'Print help'
+complete -c sso-env -n "__fish_sso_env_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c sso-env -n "__fish_sso_env_using_subcommand help; and not __fish_seen_subcommand_from export unset exec completions help" -f -a "export" -d 'Print the profile\'s credentials as assignments for your shell (or JSON)'
+complete -c sso-env -n "__fish_sso_env_using_subcommand help; and not __fish_seen_subcommand_from export unset exec completions help" -f -a "unset" -d 'Print the statements that remove everything `export` sets'
+complete -c sso-env -n "__fish_sso_env_using_subcommand help; and not __fish_seen_subcommand_from export unset exec completions help" -f -a "exec" -d 'Run a command with the profile\'s credentials in its environment'
+complete -c sso-env -n "__fish_sso_env_using_subcommand help; and not __fish_seen_subcommand_from export unset exec completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c sso-env -n "__fish_sso_env_using_subcommand help; and not __fish_seen_subcommand_from export unset exec completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
