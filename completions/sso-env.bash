@@ -28,6 +28,12 @@ _sso__env() {
             sso__env,help)
                 cmd="sso__env__subcmd__help"
                 ;;
+            sso__env,login)
+                cmd="sso__env__subcmd__login"
+                ;;
+            sso__env,logout)
+                cmd="sso__env__subcmd__logout"
+                ;;
             sso__env,unset)
                 cmd="sso__env__subcmd__unset"
                 ;;
@@ -43,6 +49,12 @@ _sso__env() {
             sso__env__subcmd__help,help)
                 cmd="sso__env__subcmd__help__subcmd__help"
                 ;;
+            sso__env__subcmd__help,login)
+                cmd="sso__env__subcmd__help__subcmd__login"
+                ;;
+            sso__env__subcmd__help,logout)
+                cmd="sso__env__subcmd__help__subcmd__logout"
+                ;;
             sso__env__subcmd__help,unset)
                 cmd="sso__env__subcmd__help__subcmd__unset"
                 ;;
@@ -53,7 +65,7 @@ _sso__env() {
 
     case "${cmd}" in
         sso__env)
-            opts="-h -V --help --version export unset exec completions help"
+            opts="-h -V --help --version export unset exec login logout completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -81,7 +93,7 @@ _sso__env() {
             return 0
             ;;
         sso__subcmd__env__subcmd__exec)
-            opts="-h --region --help"
+            opts="-h --region --no-login --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -99,7 +111,7 @@ _sso__env() {
             return 0
             ;;
         sso__subcmd__env__subcmd__export)
-            opts="-f -h --format --region --help"
+            opts="-f -h --format --region --no-login --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -125,7 +137,7 @@ _sso__env() {
             return 0
             ;;
         sso__subcmd__env__subcmd__help)
-            opts="export unset exec completions help"
+            opts="export unset exec login logout completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -194,6 +206,34 @@ _sso__env() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        sso__subcmd__env__subcmd__help__subcmd__login)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sso__subcmd__env__subcmd__help__subcmd__logout)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         sso__subcmd__env__subcmd__help__subcmd__unset)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -201,6 +241,50 @@ _sso__env() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sso__subcmd__env__subcmd__login)
+            opts="-h --profile --sso-session --device-code --no-browser --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sso-session)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sso__subcmd__env__subcmd__logout)
+            opts="-h --profile --sso-session --all --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sso-session)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -25,6 +25,8 @@ set edit:completion:arg-completer[sso-env] = {|@words|
             cand export 'Print the profile''s credentials as assignments for your shell (or JSON)'
             cand unset 'Print the statements that remove everything `export` sets'
             cand exec 'Run a command with the profile''s credentials in its environment'
+            cand login 'Sign in to Identity Center (browser with PKCE, or a device code) and cache the token where the AWS CLI keeps it'
+            cand logout 'Sign out: end the session on the service and delete the cached token and the role credentials it produced'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -32,6 +34,7 @@ set edit:completion:arg-completer[sso-env] = {|@words|
             cand -f 'Output format; default: the shell you run it from'
             cand --format 'Output format; default: the shell you run it from'
             cand --region 'Region to export instead of $AWS_REGION or the profile''s'
+            cand --no-login 'Never start a sign-in; fail with the command to run instead'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -43,6 +46,22 @@ set edit:completion:arg-completer[sso-env] = {|@words|
         }
         &'sso-env;exec'= {
             cand --region 'Region to set instead of $AWS_REGION or the profile''s'
+            cand --no-login 'Never start a sign-in; fail with the command to run instead'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'sso-env;login'= {
+            cand --profile 'Profile whose sign-in to use'
+            cand --sso-session 'An [sso-session] to sign in to'
+            cand --device-code 'Use the device-code flow (a code to confirm in any browser) instead of PKCE'
+            cand --no-browser 'Print the sign-in URL instead of opening a browser'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'sso-env;logout'= {
+            cand --profile 'profile'
+            cand --sso-session 'sso-session'
+            cand --all 'Every cached sign-in and SSO role credential'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -54,6 +73,8 @@ set edit:completion:arg-completer[sso-env] = {|@words|
             cand export 'Print the profile''s credentials as assignments for your shell (or JSON)'
             cand unset 'Print the statements that remove everything `export` sets'
             cand exec 'Run a command with the profile''s credentials in its environment'
+            cand login 'Sign in to Identity Center (browser with PKCE, or a device code) and cache the token where the AWS CLI keeps it'
+            cand logout 'Sign out: end the session on the service and delete the cached token and the role credentials it produced'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -62,6 +83,10 @@ set edit:completion:arg-completer[sso-env] = {|@words|
         &'sso-env;help;unset'= {
         }
         &'sso-env;help;exec'= {
+        }
+        &'sso-env;help;login'= {
+        }
+        &'sso-env;help;logout'= {
         }
         &'sso-env;help;completions'= {
         }

@@ -29,6 +29,8 @@ complete -c sso-env -n "__fish_sso_env_needs_command" -s V -l version -d 'Print 
 complete -c sso-env -n "__fish_sso_env_needs_command" -f -a "export" -d 'Print the profile\'s credentials as assignments for your shell (or JSON)'
 complete -c sso-env -n "__fish_sso_env_needs_command" -f -a "unset" -d 'Print the statements that remove everything `export` sets'
 complete -c sso-env -n "__fish_sso_env_needs_command" -f -a "exec" -d 'Run a command with the profile\'s credentials in its environment'
+complete -c sso-env -n "__fish_sso_env_needs_command" -f -a "login" -d 'Sign in to Identity Center (browser with PKCE, or a device code) and cache the token where the AWS CLI keeps it'
+complete -c sso-env -n "__fish_sso_env_needs_command" -f -a "logout" -d 'Sign out: end the session on the service and delete the cached token and the role credentials it produced'
 complete -c sso-env -n "__fish_sso_env_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c sso-env -n "__fish_sso_env_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sso-env -n "__fish_sso_env_using_subcommand export" -s f -l format -d 'Output format; default: the shell you run it from' -r -f -a "bash\t''
@@ -41,6 +43,7 @@ dotenv\t''
 json\t'The variables as one JSON object'
 process\t'The AWS `credential_process` JSON (Version 1)'"
 complete -c sso-env -n "__fish_sso_env_using_subcommand export" -l region -d 'Region to export instead of $AWS_REGION or the profile\'s' -r
+complete -c sso-env -n "__fish_sso_env_using_subcommand export" -l no-login -d 'Never start a sign-in; fail with the command to run instead'
 complete -c sso-env -n "__fish_sso_env_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sso-env -n "__fish_sso_env_using_subcommand unset" -s f -l format -r -f -a "bash\t''
 zsh\t''
@@ -53,10 +56,22 @@ json\t'The variables as one JSON object'
 process\t'The AWS `credential_process` JSON (Version 1)'"
 complete -c sso-env -n "__fish_sso_env_using_subcommand unset" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sso-env -n "__fish_sso_env_using_subcommand exec" -l region -d 'Region to set instead of $AWS_REGION or the profile\'s' -r
+complete -c sso-env -n "__fish_sso_env_using_subcommand exec" -l no-login -d 'Never start a sign-in; fail with the command to run instead'
 complete -c sso-env -n "__fish_sso_env_using_subcommand exec" -s h -l help -d 'Print help'
+complete -c sso-env -n "__fish_sso_env_using_subcommand login" -l profile -d 'Profile whose sign-in to use' -r
+complete -c sso-env -n "__fish_sso_env_using_subcommand login" -l sso-session -d 'An [sso-session] to sign in to' -r
+complete -c sso-env -n "__fish_sso_env_using_subcommand login" -l device-code -d 'Use the device-code flow (a code to confirm in any browser) instead of PKCE'
+complete -c sso-env -n "__fish_sso_env_using_subcommand login" -l no-browser -d 'Print the sign-in URL instead of opening a browser'
+complete -c sso-env -n "__fish_sso_env_using_subcommand login" -s h -l help -d 'Print help'
+complete -c sso-env -n "__fish_sso_env_using_subcommand logout" -l profile -r
+complete -c sso-env -n "__fish_sso_env_using_subcommand logout" -l sso-session -r
+complete -c sso-env -n "__fish_sso_env_using_subcommand logout" -l all -d 'Every cached sign-in and SSO role credential'
+complete -c sso-env -n "__fish_sso_env_using_subcommand logout" -s h -l help -d 'Print help'
 complete -c sso-env -n "__fish_sso_env_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c sso-env -n "__fish_sso_env_using_subcommand help; and not __fish_seen_subcommand_from export unset exec completions help" -f -a "export" -d 'Print the profile\'s credentials as assignments for your shell (or JSON)'
-complete -c sso-env -n "__fish_sso_env_using_subcommand help; and not __fish_seen_subcommand_from export unset exec completions help" -f -a "unset" -d 'Print the statements that remove everything `export` sets'
-complete -c sso-env -n "__fish_sso_env_using_subcommand help; and not __fish_seen_subcommand_from export unset exec completions help" -f -a "exec" -d 'Run a command with the profile\'s credentials in its environment'
-complete -c sso-env -n "__fish_sso_env_using_subcommand help; and not __fish_seen_subcommand_from export unset exec completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c sso-env -n "__fish_sso_env_using_subcommand help; and not __fish_seen_subcommand_from export unset exec completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sso-env -n "__fish_sso_env_using_subcommand help; and not __fish_seen_subcommand_from export unset exec login logout completions help" -f -a "export" -d 'Print the profile\'s credentials as assignments for your shell (or JSON)'
+complete -c sso-env -n "__fish_sso_env_using_subcommand help; and not __fish_seen_subcommand_from export unset exec login logout completions help" -f -a "unset" -d 'Print the statements that remove everything `export` sets'
+complete -c sso-env -n "__fish_sso_env_using_subcommand help; and not __fish_seen_subcommand_from export unset exec login logout completions help" -f -a "exec" -d 'Run a command with the profile\'s credentials in its environment'
+complete -c sso-env -n "__fish_sso_env_using_subcommand help; and not __fish_seen_subcommand_from export unset exec login logout completions help" -f -a "login" -d 'Sign in to Identity Center (browser with PKCE, or a device code) and cache the token where the AWS CLI keeps it'
+complete -c sso-env -n "__fish_sso_env_using_subcommand help; and not __fish_seen_subcommand_from export unset exec login logout completions help" -f -a "logout" -d 'Sign out: end the session on the service and delete the cached token and the role credentials it produced'
+complete -c sso-env -n "__fish_sso_env_using_subcommand help; and not __fish_seen_subcommand_from export unset exec login logout completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c sso-env -n "__fish_sso_env_using_subcommand help; and not __fish_seen_subcommand_from export unset exec login logout completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

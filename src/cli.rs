@@ -8,7 +8,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 use crate::config::{self, Config};
 use crate::error::{Error, Result};
 use crate::format::Format;
-use crate::{credentials, exec, export};
+use crate::{credentials, exec, export, login, logout};
 
 #[derive(Parser)]
 #[command(
@@ -39,6 +39,9 @@ enum Cmd {
         /// Region to export instead of $AWS_REGION or the profile's.
         #[arg(long)]
         region: Option<String>,
+        /// Never start a sign-in; fail with the command to run instead.
+        #[arg(long)]
+        no_login: bool,
     },
     /// Print the statements that remove everything `export` sets.
     #[command(after_help = "Example:\n  eval \"$(sso-env unset)\"")]
@@ -56,9 +59,45 @@ enum Cmd {
         /// Region to set instead of $AWS_REGION or the profile's.
         #[arg(long)]
         region: Option<String>,
+        /// Never start a sign-in; fail with the command to run instead.
+        #[arg(long)]
+        no_login: bool,
         /// The command and its arguments, after `--`.
         #[arg(last = true, required = true, value_name = "COMMAND")]
         command: Vec<OsString>,
+    },
+    /// Sign in to Identity Center (browser with PKCE, or a device code) and cache the token
+    /// where the AWS CLI keeps it.
+    #[command(
+        after_help = "Examples:\n  sso-env login                              # $AWS_PROFILE or default\n  sso-env login --profile koa-dev-customer\n  sso-env login --sso-session koa --device-code     # e.g. over SSH\n  sso-env login --no-browser                 # print the URL instead of opening it"
+    )]
+    Login {
+        /// Profile whose sign-in to use.
+        #[arg(long, conflicts_with = "sso_session")]
+        profile: Option<String>,
+        /// An [sso-session] to sign in to.
+        #[arg(long)]
+        sso_session: Option<String>,
+        /// Use the device-code flow (a code to confirm in any browser) instead of PKCE.
+        #[arg(long)]
+        device_code: bool,
+        /// Print the sign-in URL instead of opening a browser.
+        #[arg(long)]
+        no_browser: bool,
+    },
+    /// Sign out: end the session on the service and delete the cached token and the role
+    /// credentials it produced.
+    #[command(
+        after_help = "Examples:\n  sso-env logout --profile koa-dev-customer\n  sso-env logout --sso-session koa\n  sso-env logout --all                       # like aws sso logout"
+    )]
+    Logout {
+        #[arg(long, conflicts_with_all = ["sso_session", "all"])]
+        profile: Option<String>,
+        #[arg(long, conflicts_with = "all")]
+        sso_session: Option<String>,
+        /// Every cached sign-in and SSO role credential.
+        #[arg(long)]
+        all: bool,
     },
     /// Print a shell completion script.
     #[command(
@@ -81,9 +120,10 @@ pub fn run() -> Result<i32> {
             profile,
             format,
             region,
+            no_login,
         } => {
             let format = format.unwrap_or_else(Format::detect);
-            let (p, creds) = resolve(profile.as_deref())?;
+            let (p, creds) = resolve(profile.as_deref(), no_login)?;
             let vars = export::for_profile(&p, &creds, p.export_region(region.as_deref()));
             print(&export::render(format, &vars, Some(&creds))?)
         }
@@ -100,11 +140,48 @@ pub fn run() -> Result<i32> {
         Cmd::Exec {
             profile,
             region,
+            no_login,
             command,
         } => {
-            let (p, creds) = resolve(profile.as_deref())?;
+            let (p, creds) = resolve(profile.as_deref(), no_login)?;
             let vars = export::for_profile(&p, &creds, p.export_region(region.as_deref()));
             exec::run(&command, &vars)
+        }
+        Cmd::Login {
+            profile,
+            sso_session,
+            device_code,
+            no_browser,
+        } => {
+            let config = Config::load()?;
+            let sso = match sso_session {
+                Some(s) => config.session_settings(&s)?,
+                None => config.login_settings(&config::chosen_profile(profile.as_deref()))?,
+            };
+            login::login(
+                &sso,
+                &login::label(&sso),
+                login::Options {
+                    device_code,
+                    no_browser,
+                },
+            )?;
+            Ok(0)
+        }
+        Cmd::Logout {
+            profile,
+            sso_session,
+            all,
+        } => {
+            let target = match (all, sso_session) {
+                (true, _) => logout::Target::All,
+                (false, Some(s)) => logout::Target::Session(s),
+                (false, None) => {
+                    logout::Target::Profile(config::chosen_profile(profile.as_deref()))
+                }
+            };
+            logout::run(target)?;
+            Ok(0)
         }
         Cmd::Completions { shell } => {
             let mut out = Vec::new();
@@ -116,10 +193,11 @@ pub fn run() -> Result<i32> {
 
 fn resolve(
     profile: Option<&str>,
+    no_login: bool,
 ) -> Result<(config::SsoProfile, crate::role_cache::RoleCredentials)> {
     let name = config::chosen_profile(profile);
     let p = Config::load()?.sso_profile(&name)?;
-    let creds = credentials::get(&p)?;
+    let creds = credentials::get(&p, credentials::OnDemand::detect(no_login))?;
     Ok((p, creds))
 }
 

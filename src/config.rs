@@ -32,7 +32,11 @@ pub struct SsoSettings {
     pub session_name: Option<String>,
     pub start_url: String,
     pub region: String,
+    /// `sso_registration_scopes`, split on commas.
     pub scopes: Vec<String>,
+    /// Whether `sso_registration_scopes` was set at all: the AWS CLI's registration cache key
+    /// holds `null` when it was not, and a list (even empty) when it was.
+    pub scopes_configured: bool,
 }
 
 const SSO_KEYS: [&str; 4] = [
@@ -72,7 +76,6 @@ impl Config {
     }
 
     /// Every profile name, in file order, without duplicates.
-    #[allow(dead_code)] // for `profiles --names` (init issue)
     pub fn profile_names(&self) -> Result<Vec<String>> {
         let mut names: Vec<String> = Vec::new();
         for s in self.sections()? {
@@ -85,9 +88,111 @@ impl Config {
         Ok(names)
     }
 
-    /// Resolves `name` to its SSO settings, validating like botocore.
+    /// Resolves `name` to an account, a role and where to sign in, validating like botocore.
     pub fn sso_profile(&self, name: &str) -> Result<SsoProfile> {
         let sections = self.sections()?;
+        let r = self.resolve(&sections, name)?;
+        let missing: Vec<&str> = SSO_KEYS
+            .iter()
+            .copied()
+            .filter(|k| r.get(k).is_none())
+            .collect();
+        if !missing.is_empty() {
+            let role_only = missing
+                .iter()
+                .all(|k| *k == "sso_account_id" || *k == "sso_role_name");
+            let what = if role_only && r.session_name.is_some() {
+                "it can sign in but names no role to use"
+            } else {
+                "it is configured for SSO"
+            };
+            return Err(Error::new(format!(
+                "{}:{}: profile {} is missing {}: {what}; add the missing keys",
+                self.path.display(),
+                r.line,
+                shown(name),
+                missing.join(", ")
+            )));
+        }
+        Ok(SsoProfile {
+            name: name.to_string(),
+            account_id: r.get("sso_account_id").unwrap_or_default(),
+            role_name: r.get("sso_role_name").unwrap_or_default(),
+            region: r.region.clone(),
+            sso: r.settings(),
+        })
+    }
+
+    /// Where `name` signs in; an account and role are not needed for that.
+    pub fn login_settings(&self, name: &str) -> Result<SsoSettings> {
+        let sections = self.sections()?;
+        let r = self.resolve(&sections, name)?;
+        let missing: Vec<&str> = ["sso_start_url", "sso_region"]
+            .into_iter()
+            .filter(|k| r.get(k).is_none())
+            .collect();
+        if !missing.is_empty() {
+            return Err(Error::new(format!(
+                "{}:{}: profile {} is missing {}; add it to the profile or its [sso-session]",
+                self.path.display(),
+                r.line,
+                shown(name),
+                missing.join(", ")
+            )));
+        }
+        Ok(r.settings())
+    }
+
+    /// The settings of `[sso-session NAME]`.
+    pub fn session_settings(&self, session: &str) -> Result<SsoSettings> {
+        let sections = self.sections()?;
+        let Some(sec) = find_session(&sections, session) else {
+            let names: Vec<String> = sections
+                .iter()
+                .filter_map(|s| section_name(s.header, "sso-session"))
+                .collect();
+            let close = crate::suggest::closest(session, names.iter().map(String::as_str), 3);
+            let hint = match close.first() {
+                Some(n) => format!("did you mean {}?", shown(n)),
+                None => "add it or run: aws configure sso-session".to_string(),
+            };
+            return Err(Error::new(format!(
+                "no [sso-session {session}] in {}; {hint}",
+                self.path.display()
+            )));
+        };
+        let get = |k: &str| sec.get(k).filter(|v| !v.is_empty()).map(String::from);
+        let (Some(start_url), Some(region)) = (get("sso_start_url"), get("sso_region")) else {
+            return Err(Error::new(format!(
+                "{}:{}: [sso-session {session}] needs sso_start_url and sso_region; add them",
+                self.path.display(),
+                sec.line
+            )));
+        };
+        let (scopes, scopes_configured) = parse_scopes(sec.get("sso_registration_scopes"));
+        Ok(SsoSettings {
+            session_name: Some(session.to_string()),
+            start_url,
+            region,
+            scopes,
+            scopes_configured,
+        })
+    }
+
+    /// The profiles that sign in through `sso`, for logout (their role-cache entries go too).
+    pub fn profiles_using(&self, sso: &SsoSettings) -> Result<Vec<SsoProfile>> {
+        let mut out = Vec::new();
+        for name in self.profile_names()? {
+            if let Ok(p) = self.sso_profile(&name) {
+                if p.sso == *sso {
+                    out.push(p);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn resolve<'s>(&self, sections: &'s [Section<'s>], name: &str) -> Result<Resolved<'s>> {
         let path = self.path.display();
         // botocore: a later section with the same profile name wins.
         let Some(profile) = sections
@@ -102,99 +207,109 @@ impl Config {
             return Err(unknown_profile(name, &names, &path.to_string()));
         };
         let at = |key: &str| profile.entry(key).map_or(profile.line, |e| e.line);
-        let mut settings: Vec<(&str, &str)> = SSO_KEYS
+        let mut settings: Vec<(&'static str, &str)> = SSO_KEYS
             .iter()
             .filter_map(|k| profile.get(k).map(|v| (*k, v)))
             .collect();
         let session_name = profile.get("sso_session");
         let mut scopes = None;
         if let Some(session) = session_name {
-            let Some(sec) = sections
-                .iter()
-                .rev()
-                .find(|s| section_name(s.header, "sso-session").as_deref() == Some(session))
-            else {
+            let Some(sec) = find_session(sections, session) else {
                 return Err(Error::new(format!(
                     "{path}:{}: profile {} uses sso_session {} but there is no [sso-session {session}] section; add it or run: aws configure sso-session",
-                    at("sso_session"), shown(name), shown(session)
+                    at("sso_session"),
+                    shown(name),
+                    shown(session)
                 )));
             };
             for entry in &sec.entries {
-                match settings.iter().find(|(k, _)| *k == entry.key) {
+                let Some(key) = SSO_KEYS.iter().copied().find(|k| *k == entry.key) else {
+                    continue;
+                };
+                match settings.iter().find(|(k, _)| *k == key) {
                     Some((k, v)) if *v != entry.value => {
                         return Err(Error::new(format!(
                             "{path}:{}: {k} in profile {} differs from the one in [sso-session {session}] (line {}); remove it from the profile",
-                            at(k), shown(name), entry.line
+                            at(k),
+                            shown(name),
+                            entry.line
                         )));
                     }
                     Some(_) => {}
-                    None if SSO_KEYS.contains(&entry.key.as_str()) => settings.push((
-                        SSO_KEYS.iter().find(|k| **k == entry.key).unwrap(),
-                        &entry.value,
-                    )),
-                    None => {}
+                    None => settings.push((key, &entry.value)),
                 }
             }
             scopes = sec.get("sso_registration_scopes");
         } else if settings.is_empty() {
             return Err(Error::new(format!(
-                "profile {} in {path} is not an Identity Center (SSO) profile: it has no sso_session or sso_* keys; run: aws configure sso --profile {name}",
-                shown(name)
-            )));
-        }
-        let get = |k: &str| {
-            settings
-                .iter()
-                .find(|(key, _)| *key == k)
-                .map(|(_, v)| v.to_string())
-        };
-        let missing: Vec<&str> = SSO_KEYS
-            .iter()
-            .copied()
-            .filter(|k| get(k).is_none())
-            .collect();
-        if !missing.is_empty() {
-            let what = if missing
-                .iter()
-                .all(|k| *k == "sso_account_id" || *k == "sso_role_name")
-                && session_name.is_some()
-            {
-                "it can sign in but names no role to use".to_string()
-            } else {
-                "it is configured for SSO".to_string()
-            };
-            return Err(Error::new(format!(
-                "{path}:{}: profile {} is missing {}: {what}; add the missing keys",
-                profile.line,
+                "profile {} in {path} is not an Identity Center (SSO) profile: it has no sso_session or sso_* keys; run: aws configure sso --profile {}",
                 shown(name),
-                missing.join(", ")
+                shell_words::quote(name)
             )));
         }
-        let start_url = get("sso_start_url").unwrap_or_default();
-        let scopes = scopes
-            .map(|s| {
-                s.split(',')
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(String::from)
-                    .collect()
-            })
-            .unwrap_or_default();
-        Ok(SsoProfile {
-            name: name.to_string(),
-            account_id: get("sso_account_id").unwrap_or_default(),
-            role_name: get("sso_role_name").unwrap_or_default(),
-            region: profile
-                .get("region")
-                .filter(|r| !r.is_empty())
-                .map(String::from),
-            sso: SsoSettings {
-                session_name: session_name.map(String::from),
-                start_url,
-                region: get("sso_region").unwrap_or_default(),
-                scopes,
-            },
+        let region = profile
+            .get("region")
+            .filter(|r| !r.is_empty())
+            .map(String::from);
+        Ok(Resolved {
+            settings,
+            session_name,
+            scopes,
+            line: profile.line,
+            region,
         })
+    }
+}
+
+/// A profile's Identity Center keys, merged with its sso-session's, before the command decides
+/// which of them it needs.
+struct Resolved<'s> {
+    settings: Vec<(&'static str, &'s str)>,
+    session_name: Option<&'s str>,
+    scopes: Option<&'s str>,
+    line: usize,
+    region: Option<String>,
+}
+
+impl Resolved<'_> {
+    fn get(&self, key: &str) -> Option<String> {
+        self.settings
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v.to_string())
+    }
+
+    fn settings(&self) -> SsoSettings {
+        let (scopes, scopes_configured) = parse_scopes(self.scopes);
+        SsoSettings {
+            session_name: self.session_name.map(String::from),
+            start_url: self.get("sso_start_url").unwrap_or_default(),
+            region: self.get("sso_region").unwrap_or_default(),
+            scopes,
+            scopes_configured,
+        }
+    }
+}
+
+fn find_session<'a, 's>(sections: &'a [Section<'s>], name: &str) -> Option<&'a Section<'s>> {
+    sections
+        .iter()
+        .rev()
+        .find(|s| section_name(s.header, "sso-session").as_deref() == Some(name))
+}
+
+/// `sso_registration_scopes` as the AWS CLI parses it: comma-split, trimmed, empties dropped.
+fn parse_scopes(raw: Option<&str>) -> (Vec<String>, bool) {
+    match raw {
+        Some(s) => (
+            s.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect(),
+            true,
+        ),
+        None => (Vec::new(), false),
     }
 }
 

@@ -1,17 +1,46 @@
 //! From a profile to role credentials: the role cache first (the warm path: one file read, no
-//! SDK), else the SSO token and one GetRoleCredentials call, under a lock so that concurrent
-//! invocations for the same role make one call and all get the same credentials.
+//! SDK), else a valid SSO token (refreshed, or signed in on demand, when needed) and one
+//! GetRoleCredentials call, under a lock so that concurrent invocations for the same role make
+//! one call and all get the same credentials.
 
 use crate::config::SsoProfile;
 use crate::error::{shown, Error, Result};
+use crate::login;
+use crate::oidc::{Oidc, TokenError};
 use crate::portal::{self, FetchError};
 use crate::role_cache::{self, RoleCredentials};
-use crate::{fsutil, sso_cache, timefmt};
+use crate::sso_cache::{self, Token};
+use crate::{fsutil, timefmt};
 
-/// A token with less than this left is not used; without a refresh, sign in again.
+/// Under this much left, a token is refreshed when it can be (botocore's window).
+pub const REFRESH_WINDOW_SECS: i64 = 15 * 60;
+/// Under this much left and no way to refresh, a token is not used: sign in again.
 pub const TOKEN_MIN_SECS: i64 = 5 * 60;
 
-pub fn get(p: &SsoProfile) -> Result<RoleCredentials> {
+/// May a command that needs a sign-in run the login flow itself?
+#[derive(Clone, Copy)]
+pub enum OnDemand {
+    /// Yes (a person is at a terminal).
+    Login,
+    /// No: fail fast with the command to run.
+    Fail,
+}
+
+impl OnDemand {
+    /// Login on demand only when someone can answer it: stdin or stderr is a terminal, `CI` is
+    /// not set, and `--no-login` was not given.
+    pub fn detect(no_login: bool) -> OnDemand {
+        use std::io::IsTerminal;
+        let interactive = std::io::stdin().is_terminal() || std::io::stderr().is_terminal();
+        if !no_login && interactive && std::env::var_os("CI").is_none() {
+            OnDemand::Login
+        } else {
+            OnDemand::Fail
+        }
+    }
+}
+
+pub fn get(p: &SsoProfile, on_demand: OnDemand) -> Result<RoleCredentials> {
     if let Some(c) = role_cache::read(p, timefmt::now())? {
         return Ok(c);
     }
@@ -20,31 +49,120 @@ pub fn get(p: &SsoProfile) -> Result<RoleCredentials> {
     if let Some(c) = role_cache::read(p, timefmt::now())? {
         return Ok(c);
     }
-    let now = timefmt::now();
-    let token = match sso_cache::read_token(&p.sso)? {
-        Some(t) if t.expires_at - now >= TOKEN_MIN_SECS => t,
-        Some(t) if t.expires_at > now => {
-            return Err(needs_login(
-                p,
-                "your Identity Center sign-in expires in under 5 minutes",
-            ))
+    let token = token(p, on_demand)?;
+    let creds = match portal::get_role_credentials(p, &token.access_token) {
+        Ok(c) => c,
+        Err(FetchError::Unauthorized) => {
+            // Revoked or expired server-side: the cached token is useless to everyone.
+            let _ = sso_cache::delete_token(&p.sso);
+            let why = "Identity Center refused your sign-in (expired or revoked)";
+            let OnDemand::Login = on_demand else {
+                return Err(needs_login(p, why));
+            };
+            eprintln!("sso-env: {why}; signing in again");
+            let token = login::login(&p.sso, &login::label(&p.sso), login::Options::default())?;
+            portal::get_role_credentials(p, &token.access_token).map_err(|e| match e {
+                FetchError::Unauthorized => needs_login(p, why),
+                FetchError::Other(e) => e,
+            })?
         }
-        Some(_) => return Err(needs_login(p, "your Identity Center sign-in has expired")),
-        None => return Err(needs_login(p, "you are not signed in to Identity Center")),
+        Err(FetchError::Other(e)) => return Err(e),
     };
-    match portal::get_role_credentials(p, &token.access_token) {
-        Ok(creds) => {
-            if let Err(e) = role_cache::write(p, &creds) {
-                eprintln!("sso-env: warning: {e}");
-            }
-            Ok(creds)
-        }
-        Err(FetchError::Unauthorized) => Err(needs_login(
-            p,
-            "Identity Center refused your sign-in (expired or revoked)",
-        )),
-        Err(FetchError::Other(e)) => Err(e),
+    check_clock(&creds)?;
+    if let Err(e) = role_cache::write(p, &creds) {
+        eprintln!("sso-env: warning: {e}");
     }
+    Ok(creds)
+}
+
+/// A token good for a GetRoleCredentials call: the cached one, refreshed when close to expiry,
+/// or a new sign-in when allowed.
+pub fn token(p: &SsoProfile, on_demand: OnDemand) -> Result<Token> {
+    let now = timefmt::now();
+    let cached = sso_cache::read_token(&p.sso)?;
+    if let Some(t) = &cached {
+        if t.expires_at - now >= REFRESH_WINDOW_SECS {
+            return Ok(t.clone());
+        }
+        if t.refresh_grant(now).is_some() {
+            if let Some(t) = refresh(p)? {
+                return Ok(t);
+            }
+        }
+        if t.expires_at - now >= TOKEN_MIN_SECS {
+            return Ok(t.clone());
+        }
+    }
+    let why = match &cached {
+        Some(t) if t.expires_at > now => "your Identity Center sign-in expires in under 5 minutes",
+        Some(_) => "your Identity Center sign-in has expired",
+        None => "you are not signed in to Identity Center",
+    };
+    match on_demand {
+        OnDemand::Login => {
+            eprintln!("sso-env: {why}; signing in for profile {}", shown(&p.name));
+            login::login(&p.sso, &login::label(&p.sso), login::Options::default())
+        }
+        OnDemand::Fail => Err(needs_login(p, why)),
+    }
+}
+
+/// Refreshes the token with its refresh token, once for all concurrent callers: under the
+/// token's lock, a token someone else just refreshed is used as it is, so a rotating refresh
+/// token is never spent twice. `None` when refreshing is not possible or was refused.
+fn refresh(p: &SsoProfile) -> Result<Option<Token>> {
+    let _lock = fsutil::lock(&format!("token-{}", sso_cache::token_key(&p.sso)))?;
+    let now = timefmt::now();
+    let Some(current) = sso_cache::read_token(&p.sso)? else {
+        return Ok(None);
+    };
+    if current.expires_at - now >= REFRESH_WINDOW_SECS {
+        return Ok(Some(current));
+    }
+    let Some((reg, refresh_token)) = current.refresh_grant(now) else {
+        return Ok(None);
+    };
+    let oidc = Oidc::new(&p.sso.region)?;
+    match oidc.refresh(&reg, &refresh_token) {
+        Ok(new) => {
+            let mut token = login::to_token(&reg, new);
+            // Keep what the file had (startUrl, the registration's expiry) and rotate the rest.
+            for (k, v) in &current.fields {
+                token.fields.entry(k.clone()).or_insert_with(|| v.clone());
+            }
+            sso_cache::write_token(&p.sso, &token)?;
+            Ok(Some(token))
+        }
+        // Refused: the caller falls back to the token as it is, or to a new sign-in.
+        Err(TokenError::InvalidGrant | TokenError::InvalidClient) => Ok(None),
+        Err(TokenError::Other(e)) => {
+            eprintln!("sso-env: warning: could not refresh the sign-in: {e}");
+            Ok(None)
+        }
+        Err(TokenError::Pending | TokenError::SlowDown) => Ok(None),
+    }
+}
+
+/// Role credentials carry an absolute expiry; one already past by our clock (or absurdly far
+/// ahead) means the machine's clock is wrong, which breaks every signed AWS request too.
+fn check_clock(c: &RoleCredentials) -> Result<()> {
+    let now = timefmt::now();
+    let skew_hint = |secs: i64| format!("about {} minutes", secs.abs() / 60);
+    if c.expiration <= now {
+        return Err(Error::new(format!(
+            "Identity Center issued credentials that expire at {}, which this machine's clock says has passed ({} ago): the system clock is probably wrong; fix it (e.g. enable NTP)",
+            timefmt::format_utc(c.expiration),
+            skew_hint(now - c.expiration)
+        )));
+    }
+    // Role sessions last at most 12 hours.
+    if c.expiration - now > 12 * 3600 + 600 {
+        eprintln!(
+            "sso-env: warning: these credentials expire at {}, more than 12 hours from this machine's time: the system clock is probably behind",
+            timefmt::format_utc(c.expiration)
+        );
+    }
+    Ok(())
 }
 
 /// The error that sends the user to `sso-env login`, with the exact command to run.

@@ -1,6 +1,7 @@
 //! sso-env: AWS IAM Identity Center (SSO) credentials in the shell you are already using.
 //! `cli` is the entry point; each module's header says what it owns.
 
+mod browser;
 mod cli;
 mod config;
 mod credentials;
@@ -10,6 +11,9 @@ mod export;
 mod format;
 mod fsutil;
 mod ini;
+mod login;
+mod logout;
+mod oidc;
 mod paths;
 mod portal;
 mod pyjson;

@@ -83,3 +83,22 @@ pub fn get_role_credentials(
         )))),
     }
 }
+
+/// Logout: ends the sign-in on the service side. A token the service already forgot is fine.
+pub fn logout(region: &str, access_token: &str) -> Result<()> {
+    let endpoint = sdk::endpoint_for("SSO", "portal.sso", region);
+    let result = sdk::block_on(async {
+        let conf = sdk::config(region).await?;
+        Ok(aws_sdk_sso::Client::new(&conf)
+            .logout()
+            .access_token(access_token)
+            .send()
+            .await)
+    })
+    .and_then(|r| r)?;
+    match result {
+        Ok(_) => Ok(()),
+        Err(e) if sdk::status(&e) == Some(401) => Ok(()),
+        Err(e) => Err(Error::new(sdk::describe(&e, &endpoint))),
+    }
+}

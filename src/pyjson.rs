@@ -3,7 +3,6 @@
 //! or we would not find the files the AWS CLI writes, nor it ours.
 
 /// A JSON value as far as cache keys need: strings, lists of strings, null.
-#[allow(dead_code)] // lists and null: the client-registration key (login)
 pub enum Val<'a> {
     Str(&'a str),
     List(&'a [String]),

@@ -115,6 +115,7 @@ mod tests {
                 start_url: "https://d-123.awsapps.com/start".into(),
                 region: "us-east-1".into(),
                 scopes: vec![],
+                scopes_configured: false,
             },
         }
     }

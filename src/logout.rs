@@ -1,0 +1,118 @@
+//! `sso-env logout`: end sign-ins on the service, then delete the token files and the cached
+//! role credentials they produced, as `aws sso logout` does.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::config::{Config, SsoSettings};
+use crate::error::{Error, Result};
+use crate::{login, paths, portal, role_cache, sso_cache};
+
+pub enum Target {
+    /// The sign-in behind one profile (its sso-session, or its start URL).
+    Profile(String),
+    Session(String),
+    /// Every cached sign-in and every cached SSO role credential.
+    All,
+}
+
+pub fn run(target: Target) -> Result<()> {
+    match target {
+        Target::All => all(),
+        Target::Profile(name) => {
+            let config = Config::load()?;
+            one(&config, &config.login_settings(&name)?)
+        }
+        Target::Session(name) => {
+            let config = Config::load()?;
+            one(&config, &config.session_settings(&name)?)
+        }
+    }
+}
+
+fn one(config: &Config, sso: &SsoSettings) -> Result<()> {
+    let label = login::label(sso);
+    let had_token = match sso_cache::read_token(sso)? {
+        Some(t) => {
+            end_session(&sso.region, &t.access_token);
+            sso_cache::delete_token(sso)?
+        }
+        None => sso_cache::delete_token(sso)?,
+    };
+    let mut removed = 0;
+    for p in config.profiles_using(sso)? {
+        if remove(&role_cache::path(&p)?)? {
+            removed += 1;
+        }
+    }
+    let what = if had_token {
+        "signed out of"
+    } else {
+        "was not signed in to"
+    };
+    eprintln!("sso-env: {what} {label}; removed {removed} cached role credential(s)");
+    Ok(())
+}
+
+fn all() -> Result<()> {
+    let mut tokens = 0;
+    for (path, v) in json_files(&paths::sso_cache_dir()?)? {
+        // Token files have an access token; client registrations (kept, as the AWS CLI keeps
+        // them) do not.
+        let Some(access_token) = v.get("accessToken").and_then(Value::as_str) else {
+            continue;
+        };
+        if let Some(region) = v.get("region").and_then(Value::as_str) {
+            end_session(region, access_token);
+        }
+        if remove(&path)? {
+            tokens += 1;
+        }
+    }
+    let mut creds = 0;
+    for (path, v) in json_files(&paths::role_cache_dir()?)? {
+        if v.get("ProviderType").and_then(Value::as_str) == Some("sso") && remove(&path)? {
+            creds += 1;
+        }
+    }
+    eprintln!(
+        "sso-env: signed out; removed {tokens} sign-in(s) and {creds} cached role credential(s)"
+    );
+    Ok(())
+}
+
+/// Logout on the service; failure (offline, say) still lets the local sign-out go ahead.
+fn end_session(region: &str, access_token: &str) {
+    if let Err(e) = portal::logout(region, access_token) {
+        eprintln!("sso-env: warning: could not end the session on the service ({e}); removing it here anyway");
+    }
+}
+
+fn json_files(dir: &Path) -> Result<Vec<(std::path::PathBuf, Value)>> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(Error::new(format!("cannot read {}: {e}", dir.display()))),
+    };
+    let mut out = Vec::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|x| x == "json") {
+            if let Ok(v) =
+                serde_json::from_slice::<Value>(&std::fs::read(&path).unwrap_or_default())
+            {
+                out.push((path, v));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn remove(path: &Path) -> Result<bool> {
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(Error::new(format!("cannot remove {}: {e}", path.display()))),
+    }
+}
