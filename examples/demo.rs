@@ -1,5 +1,6 @@
 //! The main job end to end, on any machine, against the bundled Identity Center stand-in:
-//! a sample `~/.aws/config` in a temporary HOME, a sign-in, `sso-env export` in your shell's
+//! a sample `~/.aws/config` in a temporary HOME, `sso-env login` (browser flow with PKCE; this
+//! program plays a browser whose user is already signed in), `sso-env export` in your shell's
 //! syntax, and `sso-env exec` running a command that prints what it received.
 //!
 //!     cargo run --example demo
@@ -13,6 +14,11 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 fn main() {
+    // Started again by sso-env as $BROWSER: act as the browser.
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("--browser") {
+        return browse(&args[2]);
+    }
     build_binary();
     let sb = support::Sandbox::new();
     println!(
@@ -24,11 +30,19 @@ fn main() {
         println!("    {line}");
     }
 
-    // Until `sso-env login` exists, sign in the way `aws sso login` leaves things: a token in
-    // ~/.aws/sso/cache under the AWS CLI's key.
-    sb.seed_token("koa", Duration::from_secs(8 * 3600));
+    println!("\n== $ sso-env login --profile koa-dev-customer\n");
+    let me = std::env::current_exe().expect("own path");
+    let out = sb
+        .command(&["login", "--profile", "koa-dev-customer"])
+        .env("BROWSER", format!("{} --browser %s", me.display()))
+        .output()
+        .expect("run sso-env");
+    for line in String::from_utf8_lossy(&out.stderr).lines() {
+        println!("   {line}");
+    }
+    check(&out);
     println!(
-        "\n== signed in: token cached at {}",
+        "\n   token cached where the AWS CLI keeps it: {}",
         sb.token_path("koa").display()
     );
 
@@ -74,6 +88,22 @@ fn main() {
     print!("   {}", String::from_utf8_lossy(&out.stderr));
     assert!(out.stdout.is_empty() && !out.status.success());
     println!("\n== done");
+}
+
+/// The "browser": opens the sign-in page (the stand-in answers like a signed-in session, with
+/// a redirect) and follows the redirect back to sso-env's listener on 127.0.0.1.
+fn browse(url: &str) {
+    let (status, headers, _) = support::standin::http_get(url).expect("sign-in page");
+    let location = headers
+        .iter()
+        .find(|(k, _)| k == "location")
+        .map(|(_, v)| v.clone());
+    match (status, location) {
+        (302, Some(to)) => {
+            support::standin::http_get(&to).expect("callback");
+        }
+        other => eprintln!("demo browser: unexpected answer {other:?}"),
+    }
 }
 
 /// `cargo run --example` builds the example, not the binary it demonstrates: build it here.

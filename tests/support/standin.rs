@@ -93,6 +93,8 @@ pub struct LoggedRequest {
     pub body: String,
     /// Status answered; 0 when the connection was dropped on purpose.
     pub status: u16,
+    /// When the request arrived (for tests of polling intervals).
+    pub time: Instant,
 }
 
 impl LoggedRequest {
@@ -613,6 +615,30 @@ impl StandIn {
     }
 
     /// Clients registered so far.
+    /// Registers a public client directly, as if RegisterClient had been called earlier (e.g.
+    /// by the AWS CLI); returns (clientId, clientSecret).
+    pub fn register_client(&self, grant_types: &[&str]) -> (String, String) {
+        let mut st = self.lock();
+        let client = RegisteredClient {
+            client_id: self.shared.random(22),
+            client_secret: format!(
+                "eyJraWQiOiJrZXktMSIsImFsZyI6IkhTMzg0In0.{}",
+                self.shared.random(200)
+            ),
+            client_name: "botocore-client-test".into(),
+            client_type: "public".into(),
+            scopes: vec!["sso:account:access".into()],
+            grant_types: grant_types.iter().map(|g| g.to_string()).collect(),
+            redirect_uris: Vec::new(),
+            issuer_url: None,
+            expires_at: epoch_secs(SystemTime::now() + st.registration_ttl),
+        };
+        st.secrets.push(client.client_secret.clone());
+        let pair = (client.client_id.clone(), client.client_secret.clone());
+        st.clients.insert(client.client_id.clone(), client);
+        pair
+    }
+
     pub fn registered_clients(&self) -> Vec<RegisteredClient> {
         let mut v: Vec<_> = self.lock().clients.values().cloned().collect();
         v.sort_by_key(|c| c.expires_at);
@@ -739,6 +765,7 @@ fn serve_connection(shared: &Shared, stream: TcpStream) {
                     headers: Vec::new(),
                     body: msg,
                     status: 400,
+                    time: Instant::now(),
                 });
                 let _ = write_response(&mut writer, &resp, &rid, true);
                 break;
@@ -1051,6 +1078,7 @@ fn handle(shared: &Shared, req: &Request) -> Option<Response> {
         headers: req.headers.clone(),
         body: String::from_utf8_lossy(&req.body).into_owned(),
         status: 0,
+        time: Instant::now(),
     };
     // Log at arrival, take the fault decision and the delay.
     let (index, fault, delay) = {
