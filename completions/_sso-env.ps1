@@ -30,6 +30,10 @@ Register-ArgumentCompleter -Native -CommandName 'sso-env' -ScriptBlock {
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command with the profile''s credentials in its environment')
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Sign in to Identity Center (browser with PKCE, or a device code) and cache the token where the AWS CLI keeps it')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Sign out: end the session on the service and delete the cached token and the role credentials it produced')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Print the hook that gives your shell `use-profile NAME` (switch this shell''s profile), completion, a prompt segment with role and time left, and auto-refresh')
+            [CompletionResult]::new('profiles', 'profiles', [CompletionResultType]::ParameterValue, 'List the SSO profiles in your config')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the profile active in this shell and whether its sign-in is still valid')
+            [CompletionResult]::new('pick', 'pick', [CompletionResultType]::ParameterValue, 'Pick a profile interactively; prints the chosen name')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -74,6 +78,31 @@ Register-ArgumentCompleter -Native -CommandName 'sso-env' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'sso-env;init' {
+            [CompletionResult]::new('--cmd', '--cmd', [CompletionResultType]::ParameterName, 'Name of the command the hook defines')
+            [CompletionResult]::new('--picker-key', '--picker-key', [CompletionResultType]::ParameterName, 'A key that opens the profile picker, in the shell''s notation (e.g. ''\C-g'' bash, ''^G'' zsh, ''\cg'' fish)')
+            [CompletionResult]::new('--exe', '--exe', [CompletionResultType]::ParameterName, 'How the hook runs sso-env (default: this binary''s full path)')
+            [CompletionResult]::new('--no-prompt', '--no-prompt', [CompletionResultType]::ParameterName, 'Leave the prompt alone; the segment is still available (sso_env_prompt_segment)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'sso-env;profiles' {
+            [CompletionResult]::new('--names', '--names', [CompletionResultType]::ParameterName, 'Only the names, one per line')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'sso-env;status' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'sso-env;pick' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'sso-env;completions' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -85,6 +114,10 @@ Register-ArgumentCompleter -Native -CommandName 'sso-env' -ScriptBlock {
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command with the profile''s credentials in its environment')
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Sign in to Identity Center (browser with PKCE, or a device code) and cache the token where the AWS CLI keeps it')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Sign out: end the session on the service and delete the cached token and the role credentials it produced')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Print the hook that gives your shell `use-profile NAME` (switch this shell''s profile), completion, a prompt segment with role and time left, and auto-refresh')
+            [CompletionResult]::new('profiles', 'profiles', [CompletionResultType]::ParameterValue, 'List the SSO profiles in your config')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the profile active in this shell and whether its sign-in is still valid')
+            [CompletionResult]::new('pick', 'pick', [CompletionResultType]::ParameterValue, 'Pick a profile interactively; prints the chosen name')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -102,6 +135,18 @@ Register-ArgumentCompleter -Native -CommandName 'sso-env' -ScriptBlock {
             break
         }
         'sso-env;help;logout' {
+            break
+        }
+        'sso-env;help;init' {
+            break
+        }
+        'sso-env;help;profiles' {
+            break
+        }
+        'sso-env;help;status' {
+            break
+        }
+        'sso-env;help;pick' {
             break
         }
         'sso-env;help;completions' {

@@ -28,11 +28,23 @@ _sso__env() {
             sso__env,help)
                 cmd="sso__env__subcmd__help"
                 ;;
+            sso__env,init)
+                cmd="sso__env__subcmd__init"
+                ;;
             sso__env,login)
                 cmd="sso__env__subcmd__login"
                 ;;
             sso__env,logout)
                 cmd="sso__env__subcmd__logout"
+                ;;
+            sso__env,pick)
+                cmd="sso__env__subcmd__pick"
+                ;;
+            sso__env,profiles)
+                cmd="sso__env__subcmd__profiles"
+                ;;
+            sso__env,status)
+                cmd="sso__env__subcmd__status"
                 ;;
             sso__env,unset)
                 cmd="sso__env__subcmd__unset"
@@ -49,11 +61,23 @@ _sso__env() {
             sso__env__subcmd__help,help)
                 cmd="sso__env__subcmd__help__subcmd__help"
                 ;;
+            sso__env__subcmd__help,init)
+                cmd="sso__env__subcmd__help__subcmd__init"
+                ;;
             sso__env__subcmd__help,login)
                 cmd="sso__env__subcmd__help__subcmd__login"
                 ;;
             sso__env__subcmd__help,logout)
                 cmd="sso__env__subcmd__help__subcmd__logout"
+                ;;
+            sso__env__subcmd__help,pick)
+                cmd="sso__env__subcmd__help__subcmd__pick"
+                ;;
+            sso__env__subcmd__help,profiles)
+                cmd="sso__env__subcmd__help__subcmd__profiles"
+                ;;
+            sso__env__subcmd__help,status)
+                cmd="sso__env__subcmd__help__subcmd__status"
                 ;;
             sso__env__subcmd__help,unset)
                 cmd="sso__env__subcmd__help__subcmd__unset"
@@ -65,7 +89,7 @@ _sso__env() {
 
     case "${cmd}" in
         sso__env)
-            opts="-h -V --help --version export unset exec login logout completions help"
+            opts="-h -V --help --version export unset exec login logout init profiles status pick completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -137,7 +161,7 @@ _sso__env() {
             return 0
             ;;
         sso__subcmd__env__subcmd__help)
-            opts="export unset exec login logout completions help"
+            opts="export unset exec login logout init profiles status pick completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -206,6 +230,20 @@ _sso__env() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        sso__subcmd__env__subcmd__help__subcmd__init)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         sso__subcmd__env__subcmd__help__subcmd__login)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -234,6 +272,48 @@ _sso__env() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        sso__subcmd__env__subcmd__help__subcmd__pick)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sso__subcmd__env__subcmd__help__subcmd__profiles)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sso__subcmd__env__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         sso__subcmd__env__subcmd__help__subcmd__unset)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -241,6 +321,32 @@ _sso__env() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sso__subcmd__env__subcmd__init)
+            opts="-h --cmd --no-prompt --picker-key --exe --help bash zsh fish powershell cmd"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --cmd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --picker-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exe)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -285,6 +391,48 @@ _sso__env() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sso__subcmd__env__subcmd__pick)
+            opts="-h --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sso__subcmd__env__subcmd__profiles)
+            opts="-h --names --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sso__subcmd__env__subcmd__status)
+            opts="-h --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;

@@ -27,6 +27,10 @@ set edit:completion:arg-completer[sso-env] = {|@words|
             cand exec 'Run a command with the profile''s credentials in its environment'
             cand login 'Sign in to Identity Center (browser with PKCE, or a device code) and cache the token where the AWS CLI keeps it'
             cand logout 'Sign out: end the session on the service and delete the cached token and the role credentials it produced'
+            cand init 'Print the hook that gives your shell `use-profile NAME` (switch this shell''s profile), completion, a prompt segment with role and time left, and auto-refresh'
+            cand profiles 'List the SSO profiles in your config'
+            cand status 'Show the profile active in this shell and whether its sign-in is still valid'
+            cand pick 'Pick a profile interactively; prints the chosen name'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -65,6 +69,27 @@ set edit:completion:arg-completer[sso-env] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'sso-env;init'= {
+            cand --cmd 'Name of the command the hook defines'
+            cand --picker-key 'A key that opens the profile picker, in the shell''s notation (e.g. ''\C-g'' bash, ''^G'' zsh, ''\cg'' fish)'
+            cand --exe 'How the hook runs sso-env (default: this binary''s full path)'
+            cand --no-prompt 'Leave the prompt alone; the segment is still available (sso_env_prompt_segment)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'sso-env;profiles'= {
+            cand --names 'Only the names, one per line'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'sso-env;status'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'sso-env;pick'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'sso-env;completions'= {
             cand -h 'Print help'
             cand --help 'Print help'
@@ -75,6 +100,10 @@ set edit:completion:arg-completer[sso-env] = {|@words|
             cand exec 'Run a command with the profile''s credentials in its environment'
             cand login 'Sign in to Identity Center (browser with PKCE, or a device code) and cache the token where the AWS CLI keeps it'
             cand logout 'Sign out: end the session on the service and delete the cached token and the role credentials it produced'
+            cand init 'Print the hook that gives your shell `use-profile NAME` (switch this shell''s profile), completion, a prompt segment with role and time left, and auto-refresh'
+            cand profiles 'List the SSO profiles in your config'
+            cand status 'Show the profile active in this shell and whether its sign-in is still valid'
+            cand pick 'Pick a profile interactively; prints the chosen name'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -87,6 +116,14 @@ set edit:completion:arg-completer[sso-env] = {|@words|
         &'sso-env;help;login'= {
         }
         &'sso-env;help;logout'= {
+        }
+        &'sso-env;help;init'= {
+        }
+        &'sso-env;help;profiles'= {
+        }
+        &'sso-env;help;status'= {
+        }
+        &'sso-env;help;pick'= {
         }
         &'sso-env;help;completions'= {
         }

@@ -8,7 +8,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 use crate::config::{self, Config};
 use crate::error::{Error, Result};
 use crate::format::Format;
-use crate::{credentials, exec, export, login, logout};
+use crate::{credentials, exec, export, init, login, logout, picker, status};
 
 #[derive(Parser)]
 #[command(
@@ -99,6 +99,41 @@ enum Cmd {
         #[arg(long)]
         all: bool,
     },
+    /// Print the hook that gives your shell `use-profile NAME` (switch this shell's profile),
+    /// completion, a prompt segment with role and time left, and auto-refresh.
+    #[command(
+        after_help = "Install (one line in your shell's startup file):\n  bash        eval \"$(sso-env init bash)\"                        # ~/.bashrc\n  zsh         eval \"$(sso-env init zsh)\"                         # ~/.zshrc, after compinit\n  fish        sso-env init fish | source                        # ~/.config/fish/config.fish\n  PowerShell  sso-env init powershell | Out-String | Invoke-Expression   # $PROFILE\n  cmd         sso-env init cmd > %USERPROFILE%\\sso-env-hook.cmd, then run it from AutoRun\n\nThen: use-profile koa-dev-customer, use-profile (picker), use-profile --clear.\nSSO_ENV_AUTO_REFRESH=0 turns auto-refresh off."
+    )]
+    Init {
+        #[arg(value_enum)]
+        shell: init::HookShell,
+        /// Name of the command the hook defines.
+        #[arg(long = "cmd", default_value = "use-profile", value_name = "NAME")]
+        cmd_name: String,
+        /// Leave the prompt alone; the segment is still available (sso_env_prompt_segment).
+        #[arg(long)]
+        no_prompt: bool,
+        /// A key that opens the profile picker, in the shell's notation (e.g. '\C-g' bash, '^G' zsh, '\cg' fish).
+        #[arg(long, value_name = "KEY")]
+        picker_key: Option<String>,
+        /// How the hook runs sso-env (default: this binary's full path).
+        #[arg(long, value_name = "PATH")]
+        exe: Option<String>,
+    },
+    /// List the SSO profiles in your config.
+    #[command(
+        after_help = "Examples:\n  sso-env profiles\n  sso-env profiles --names      # one per line, for completion and scripts"
+    )]
+    Profiles {
+        /// Only the names, one per line.
+        #[arg(long)]
+        names: bool,
+    },
+    /// Show the profile active in this shell and whether its sign-in is still valid.
+    Status,
+    /// Pick a profile interactively; prints the chosen name.
+    #[command(hide = true)]
+    Pick,
     /// Print a shell completion script.
     #[command(
         after_help = "Example:\n  sso-env completions bash > ~/.local/share/bash-completion/completions/sso-env"
@@ -182,6 +217,34 @@ pub fn run() -> Result<i32> {
             };
             logout::run(target)?;
             Ok(0)
+        }
+        Cmd::Init {
+            shell,
+            cmd_name,
+            no_prompt,
+            picker_key,
+            exe,
+        } => {
+            let exe = match exe {
+                Some(e) => e,
+                None => init::default_exe()?,
+            };
+            let opts = init::Options {
+                cmd: cmd_name,
+                prompt: !no_prompt,
+                picker_key,
+                exe,
+            };
+            print(&init::render(shell, &opts)?)
+        }
+        Cmd::Profiles { names } => print(&status::profiles(names)?),
+        Cmd::Status => print(&status::status()?),
+        Cmd::Pick => {
+            let names = Config::load()?.sso_profile_names()?;
+            match picker::pick(&names)? {
+                Some(name) => print(&format!("{name}\n")),
+                None => Ok(130),
+            }
         }
         Cmd::Completions { shell } => {
             let mut out = Vec::new();

@@ -88,6 +88,24 @@ impl Config {
         Ok(names)
     }
 
+    /// The names of profiles that use Identity Center (any `sso_*` key or `sso_session`), in
+    /// file order: what `use-profile` can switch to.
+    pub fn sso_profile_names(&self) -> Result<Vec<String>> {
+        let mut names: Vec<String> = Vec::new();
+        for s in self.sections()? {
+            let sso = s
+                .entries
+                .iter()
+                .any(|e| e.key == "sso_session" || SSO_KEYS.contains(&e.key.as_str()));
+            if let Some(name) = profile_name(s.header).filter(|_| sso) {
+                if !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+        }
+        Ok(names)
+    }
+
     /// Resolves `name` to an account, a role and where to sign in, validating like botocore.
     pub fn sso_profile(&self, name: &str) -> Result<SsoProfile> {
         let sections = self.sections()?;

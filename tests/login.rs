@@ -21,6 +21,19 @@ fn browser_log(sb: &Sandbox) -> PathBuf {
     sb.home().join("browser.json")
 }
 
+/// What the fake browser recorded. It is a detached process that may still be writing after
+/// sso-env has answered it and exited, so wait for the file to be complete.
+fn browser_saw(sb: &Sandbox) -> Value {
+    let path = browser_log(sb);
+    for _ in 0..200 {
+        if let Ok(v) = serde_json::from_slice::<Value>(&std::fs::read(&path).unwrap_or_default()) {
+            return v;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("the fake browser left no log at {}", path.display());
+}
+
 /// `sso-env ARGS` with the fake browser as $BROWSER.
 fn with_browser(sb: &Sandbox, args: &[&str], mode: &str) -> Output {
     sb.command(args)
@@ -83,7 +96,7 @@ fn pkce_login_writes_what_the_aws_cli_writes() {
     let sb = Sandbox::new();
     let out = with_browser(&sb, &["login", "--profile", "koa-dev-customer"], "ok");
     ok(&out);
-    let log = read_json(&browser_log(&sb));
+    let log = browser_saw(&sb);
     assert_eq!(log["callback_status"], 200, "{log}");
     assert_eq!(log["callback_host"], "127.0.0.1");
     assert_eq!(
@@ -209,7 +222,7 @@ fn a_forged_state_or_an_error_callback_is_refused() {
     let out = with_browser(&sb, &["login", "--profile", "koa-dev-customer"], "tamper");
     let line = login_fails(&out, "forged state");
     assert!(line.contains("wrong state"), "{line}");
-    assert_eq!(read_json(&browser_log(&sb))["callback_status"], 400);
+    assert_eq!(browser_saw(&sb)["callback_status"], 400);
     assert!(!sb.token_path("koa").exists());
     assert_eq!(sb.server.count("CreateToken"), 0, "no code exchanged");
 

@@ -18,7 +18,9 @@ impl Shell for Cmd {
         "cmd"
     }
 
-    fn set(&self, name: &str, value: &str) -> Result<String, Refusal> {
+    /// Checks that cmd can carry `value` (see the module docs); the text itself, unquoted:
+    /// inside `set "N=..."` or `"..."` it needs no escaping once the refusals are made.
+    fn literal(&self, value: &str) -> Result<String, Refusal> {
         refuse_nul(value)?;
         if value.is_empty() {
             return Err(Refusal(
@@ -45,7 +47,11 @@ impl Shell for Cmd {
             };
             return Err(Refusal(format!("it contains {what}")));
         }
-        Ok(format!("set \"{name}={value}\""))
+        Ok(value.to_string())
+    }
+
+    fn set(&self, name: &str, value: &str) -> Result<String, Refusal> {
+        Ok(format!("set \"{name}={}\"", self.literal(value)?))
     }
 
     fn unset(&self, name: &str) -> String {

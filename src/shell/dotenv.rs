@@ -14,7 +14,7 @@ impl Shell for Dotenv {
         "dotenv"
     }
 
-    fn set(&self, name: &str, value: &str) -> Result<String, Refusal> {
+    fn literal(&self, value: &str) -> Result<String, Refusal> {
         refuse_nul(value)?;
         if value.contains(['\n', '\r']) {
             return Err(Refusal(
@@ -22,14 +22,18 @@ impl Shell for Dotenv {
             ));
         }
         if !value.contains('\'') {
-            return Ok(format!("{name}='{value}'"));
+            return Ok(format!("'{value}'"));
         }
         if value.contains(['"', '$', '\\', '`']) {
             return Err(Refusal(
                 "it mixes quotes with characters that .env readers expand".into(),
             ));
         }
-        Ok(format!("{name}=\"{value}\""))
+        Ok(format!("\"{value}\""))
+    }
+
+    fn set(&self, name: &str, value: &str) -> Result<String, Refusal> {
+        Ok(format!("{name}={}", self.literal(value)?))
     }
 
     fn unset(&self, _name: &str) -> String {

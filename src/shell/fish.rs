@@ -25,9 +25,13 @@ impl Shell for Fish {
         "fish"
     }
 
-    fn set(&self, name: &str, value: &str) -> Result<String, Refusal> {
+    fn literal(&self, value: &str) -> Result<String, Refusal> {
         refuse_nul(value)?;
-        Ok(format!("set -gx {name} {}", quote(value)))
+        Ok(quote(value))
+    }
+
+    fn set(&self, name: &str, value: &str) -> Result<String, Refusal> {
+        Ok(format!("set -gx {name} {}", self.literal(value)?))
     }
 
     /// `set -e` fails (status 4) for a variable that is not set, and fish's `set` keeps the

@@ -23,6 +23,9 @@ pub struct Refusal(pub String);
 pub trait Shell {
     /// The shell's name in messages.
     fn name(&self) -> &'static str;
+    /// `value` as a literal of this shell: read back as exactly these characters, never
+    /// expanded or run. Hook templates use it for paths; `set` for values.
+    fn literal(&self, value: &str) -> Result<String, Refusal>;
     /// One statement that sets and exports `name` (a fixed ASCII name) to `value`.
     fn set(&self, name: &str, value: &str) -> Result<String, Refusal>;
     /// One statement that removes `name` from the environment, quietly if it is not set.

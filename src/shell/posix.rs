@@ -29,9 +29,13 @@ impl Shell for Posix {
         self.name
     }
 
-    fn set(&self, name: &str, value: &str) -> Result<String, Refusal> {
+    fn literal(&self, value: &str) -> Result<String, Refusal> {
         refuse_nul(value)?;
-        Ok(format!("export {name}={}", quote(value)))
+        Ok(quote(value))
+    }
+
+    fn set(&self, name: &str, value: &str) -> Result<String, Refusal> {
+        Ok(format!("export {name}={}", self.literal(value)?))
     }
 
     fn unset(&self, name: &str) -> String {

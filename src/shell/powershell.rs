@@ -31,9 +31,13 @@ impl Shell for PowerShell {
         "powershell"
     }
 
-    fn set(&self, name: &str, value: &str) -> Result<String, Refusal> {
+    fn literal(&self, value: &str) -> Result<String, Refusal> {
         refuse_nul(value)?;
-        Ok(format!("$Env:{name} = {}", quote(value)))
+        Ok(quote(value))
+    }
+
+    fn set(&self, name: &str, value: &str) -> Result<String, Refusal> {
+        Ok(format!("$Env:{name} = {}", self.literal(value)?))
     }
 
     fn unset(&self, name: &str) -> String {

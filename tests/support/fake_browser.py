@@ -43,5 +43,7 @@ try:
     log["callback_body"] = r2.read().decode("utf-8", "replace")
 except Exception as e:  # recorded for the test to show
     log["error"] = repr(e)
-with open(os.environ["FAKE_BROWSER_LOG"], "w") as f:
+path = os.environ["FAKE_BROWSER_LOG"]
+with open(path + ".tmp", "w") as f:
     json.dump(log, f)
+os.replace(path + ".tmp", path)

@@ -446,6 +446,27 @@ fn eval_cmd_once(code_page: CmdCodePage, script: &[u8], initial_env: &[(&str, &s
 /// string. The string is decoded the way PowerShell does it, where all of `'` U+2018 U+2019 U+201A
 /// U+201B are quotes and a pair of them stands for one (tree-sitter only knows `'`, so an undoubled
 /// curly quote is caught here). Comments between statements are allowed.
+/// Parses any PowerShell script (a hook, say) and reports the first ERROR or MISSING node.
+pub fn powershell_parses_cleanly(script: &str) -> Result<(), String> {
+    let mut parser = tree_sitter::Parser::new();
+    parser
+        .set_language(&tree_sitter_powershell::LANGUAGE.into())
+        .map_err(|e| format!("cannot load the PowerShell grammar: {e}"))?;
+    let tree = parser
+        .parse(script, None)
+        .ok_or("tree-sitter returned no tree")?;
+    match find_error(tree.root_node()) {
+        Some(n) => Err(format!(
+            "{} node at {}:{}: {:?}",
+            if n.is_missing() { "MISSING" } else { "ERROR" },
+            n.start_position().row + 1,
+            n.start_position().column + 1,
+            &script[n.byte_range()]
+        )),
+        None => Ok(()),
+    }
+}
+
 pub fn parse_powershell(script: &str) -> Result<Vec<(String, Option<String>)>, String> {
     if script.trim().is_empty() {
         // tree-sitter-powershell reports an ERROR for an empty program.

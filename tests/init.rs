@@ -1,0 +1,416 @@
+//! `sso-env init`: the hooks, run in real interactive bash, zsh and fish (tmux), checked by
+//! their linters, parsed (PowerShell) or run under wine (cmd).
+
+#[path = "support/shells.rs"]
+mod shells;
+mod support;
+#[path = "support/tmux.rs"]
+mod tmux;
+
+use std::time::Duration;
+
+use support::Sandbox;
+use tmux::Tmux;
+
+const HOUR: Duration = Duration::from_secs(3600);
+
+fn sandbox() -> Sandbox {
+    let sb = Sandbox::new();
+    let extra = "\n[profile koa-prod-admin]\nsso_session = koa\nsso_account_id = 931827427725\nsso_role_name = ReadOnly\n";
+    sb.write_config(&format!("{}{extra}", support::CONFIG));
+    sb.seed_token("koa", 8 * HOUR);
+    sb.seed_token(support::START_URL, 8 * HOUR);
+    sb
+}
+
+struct ShellCase {
+    name: &'static str,
+    /// The interactive shell, started with a clean environment.
+    argv: &'static str,
+    /// Lines typed before the hook: a plain prompt.
+    setup: &'static [&'static str],
+    install: &'static str,
+    /// Prints `V=[$NAME]` for a variable NAME (replaced in).
+    show: &'static str,
+}
+
+const BASH: ShellCase = ShellCase {
+    name: "bash",
+    argv: "bash --norc --noprofile -i",
+    setup: &["PS1='$ '"],
+    install: "eval \"$(BIN init bash)\"",
+    show: "printf 'V=[%s]\\n' \"${NAME-}\"",
+};
+const ZSH: ShellCase = ShellCase {
+    name: "zsh",
+    argv: "zsh -f -i",
+    setup: &["PROMPT='$ '", "autoload -Uz compinit && compinit -u"],
+    install: "eval \"$(BIN init zsh)\"",
+    show: "printf 'V=[%s]\\n' \"${NAME-}\"",
+};
+const FISH: ShellCase = ShellCase {
+    name: "fish",
+    argv: "fish --no-config -i",
+    setup: &["function fish_prompt; printf '$ '; end"],
+    install: "BIN init fish | source",
+    show: "printf 'V=[%s]\\n' \"$NAME\"",
+};
+
+fn start(sb: &Sandbox, case: &ShellCase, wrapper: &str) -> Tmux {
+    let env = format!(
+        "env -i HOME='{home}' PATH='{path}' TERM=xterm-256color LANG=C.UTF-8 AWS_ENDPOINT_URL_SSO='{url}' AWS_ENDPOINT_URL_SSO_OIDC='{url}'",
+        home = sb.home().display(),
+        path = std::env::var("PATH").unwrap(),
+        url = sb.server.url()
+    );
+    let t = Tmux::start(&format!(
+        "cd '{}' && exec {env} {wrapper}{}",
+        sb.home().display(),
+        case.argv
+    ));
+    for line in case.setup {
+        t.line(line);
+    }
+    t.line(
+        &case
+            .install
+            .replace("BIN", support::bin().to_str().unwrap()),
+    );
+    t.run("true");
+    t
+}
+
+fn show(t: &Tmux, case: &ShellCase, var: &str) -> String {
+    let out = t.run(&case.show.replace("NAME", var));
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("V=["))
+        .unwrap_or_else(|| panic!("no V= line in {out:?}"));
+    line.trim_end()
+        .trim_start_matches("V=[")
+        .trim_end_matches(']')
+        .to_string()
+}
+
+/// The whole everyday flow in one shell.
+fn everyday_flow(case: &ShellCase) {
+    assert!(
+        shells::available(case.name),
+        "{} is not installed (.ci/run installs it)",
+        case.name
+    );
+    let sb = sandbox();
+    let t = start(&sb, case, "");
+
+    // use-profile sets the credentials in this very shell; the next prompt shows them.
+    t.run("use-profile koa-dev-customer");
+    let key = show(&t, case, "AWS_ACCESS_KEY_ID");
+    assert_eq!(key, sb.server.issued_credentials()[0].access_key_id);
+    assert_eq!(show(&t, case, "AWS_PROFILE"), "koa-dev-customer");
+    let screen = t.wait_text("(koa-dev-customer idp_customer_access ");
+    let prompt = screen
+        .lines()
+        .rev()
+        .find(|l| l.contains("(koa-dev-customer"))
+        .unwrap();
+    assert!(
+        prompt.contains(" 59m) $") || prompt.contains(" 1h00m) $"),
+        "time left in the prompt: {prompt:?}"
+    );
+
+    // Tab completes profile names.
+    t.keys_literal("use-profile koa-d");
+    t.key("Tab");
+    t.wait_for("the completed name on the command line", |s| {
+        last_line(s).ends_with("use-profile koa-dev-customer")
+    });
+    t.key("C-c");
+    t.wait_for("an empty command line", |s| last_line(s).ends_with("$"));
+
+    // A failed export changes nothing.
+    let out = t.run("use-profile no-such-profile");
+    assert!(out.contains("profile 'no-such-profile' not found"), "{out}");
+    assert_eq!(show(&t, case, "AWS_ACCESS_KEY_ID"), key);
+    assert_eq!(show(&t, case, "AWS_PROFILE"), "koa-dev-customer");
+
+    // The picker: type part of a name, Enter.
+    t.line("use-profile");
+    t.wait_text("AWS profile>");
+    t.keys_literal("legac");
+    t.wait_text("> legacy-style");
+    t.key("Enter");
+    t.wait_text("(legacy-style ReadOnly ");
+    assert_eq!(show(&t, case, "AWS_PROFILE"), "legacy-style");
+    assert_eq!(show(&t, case, "SSO_ENV_ACCOUNT_ID"), "111111111111");
+
+    // --clear removes everything.
+    t.run("use-profile --clear");
+    for var in [
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_PROFILE",
+        "SSO_ENV_PROFILE",
+    ] {
+        assert_eq!(show(&t, case, var), "", "{var} after --clear");
+    }
+    let last_prompt = t.run("true");
+    assert!(
+        !t.screen()
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .contains("(legacy-style"),
+        "{last_prompt}"
+    );
+
+    // Credentials close to expiry are refreshed at the next prompt, against the stand-in.
+    sb.server.set_role_credentials_ttl(Duration::from_secs(300));
+    let read = if case.name == "fish" {
+        "read -l _wait"
+    } else {
+        "read -r _wait"
+    };
+    t.line(&format!(
+        "use-profile koa-prod-admin; {}; {read}",
+        case.show.replace("NAME", "AWS_ACCESS_KEY_ID")
+    ));
+    let screen = t.wait_text("V=[");
+    let old = screen
+        .lines()
+        .rev()
+        .find(|l| l.starts_with("V=["))
+        .unwrap()
+        .trim_start_matches("V=[")
+        .trim_end()
+        .trim_end_matches(']')
+        .to_string();
+    let calls = sb.server.count("GetRoleCredentials");
+    sb.server.set_role_credentials_ttl(HOUR);
+    t.key("Enter");
+    let new = show(&t, case, "AWS_ACCESS_KEY_ID");
+    assert_ne!(new, old, "refreshed at the prompt");
+    assert!(sb.server.count("GetRoleCredentials") > calls);
+    assert_eq!(
+        sb.server.issued_credentials().last().unwrap().access_key_id,
+        new
+    );
+    t.wait_for("a fresh hour in the prompt", |s| {
+        s.contains("(koa-prod-admin ReadOnly 59m)") || s.contains("(koa-prod-admin ReadOnly 1h00m)")
+    });
+}
+
+fn last_line(screen: &str) -> &str {
+    screen
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default()
+        .trim_end()
+}
+
+#[test]
+fn bash_everyday_flow() {
+    everyday_flow(&BASH);
+}
+
+#[test]
+fn zsh_everyday_flow() {
+    everyday_flow(&ZSH);
+}
+
+#[test]
+fn fish_everyday_flow() {
+    everyday_flow(&FISH);
+}
+
+/// Prompts drawn with an active profile start no process: strace counts forks and execs.
+fn prompt_starts_no_process(case: &ShellCase) {
+    let sb = sandbox();
+    let log = sb.home().join("strace.log");
+    let t = start(
+        &sb,
+        case,
+        &format!(
+            "strace -f -qq -e trace=execve,fork,vfork,clone,clone3 -o '{}' ",
+            log.display()
+        ),
+    );
+    t.run("use-profile koa-dev-customer");
+    t.wait_text("(koa-dev-customer idp_customer_access ");
+    let before = std::fs::read_to_string(&log).unwrap().lines().count();
+    for _ in 0..5 {
+        t.key("Enter");
+    }
+    t.wait_for("five more prompts", |s| {
+        s.lines()
+            .filter(|l| l.contains("(koa-dev-customer idp_customer_access "))
+            .count()
+            >= 6
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    let text = std::fs::read_to_string(&log).unwrap();
+    let new: Vec<&str> = text.lines().skip(before).collect();
+    assert!(before > 0, "strace saw the setup");
+    assert!(
+        new.is_empty(),
+        "{}: drawing 5 prompts started processes:\n{}",
+        case.name,
+        new.join("\n")
+    );
+}
+
+#[test]
+fn bash_prompt_starts_no_process() {
+    prompt_starts_no_process(&BASH);
+}
+
+#[test]
+fn zsh_prompt_starts_no_process() {
+    prompt_starts_no_process(&ZSH);
+}
+
+#[test]
+fn hooks_pass_the_linters_and_parsers() {
+    let sb = sandbox();
+    let hook = |shell: &str, extra: &[&str]| {
+        let mut args = vec!["init", shell];
+        args.extend_from_slice(extra);
+        sb.ok(&args)
+    };
+    for extra in [
+        &[][..],
+        &["--no-prompt", "--cmd", "sso", "--picker-key", "\\C-g"],
+    ] {
+        let dir = sb.home();
+        std::fs::write(dir.join("hook.bash"), hook("bash", extra)).unwrap();
+        let out = std::process::Command::new("shellcheck")
+            .args(["-s", "bash"])
+            .arg(dir.join("hook.bash"))
+            .output()
+            .expect("shellcheck is installed (.ci/run installs it)");
+        assert!(
+            out.status.success(),
+            "shellcheck: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        std::fs::write(dir.join("hook.zsh"), hook("zsh", extra)).unwrap();
+        let out = std::process::Command::new("zsh")
+            .arg("-n")
+            .arg(dir.join("hook.zsh"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "zsh -n: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        std::fs::write(dir.join("hook.fish"), hook("fish", extra)).unwrap();
+        let out = std::process::Command::new("fish")
+            .arg("--no-execute")
+            .arg(dir.join("hook.fish"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "fish --no-execute: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        shells::powershell_parses_cleanly(&hook("powershell", extra))
+            .unwrap_or_else(|e| panic!("PowerShell hook: {e}"));
+    }
+    // A bad --cmd is refused before anything is printed.
+    let line = sb.fails(&["init", "bash", "--cmd", "x; rm -rf ~"]);
+    assert!(line.contains("not a usable command name"), "{line}");
+}
+
+#[test]
+fn cmd_hook_runs_under_wine() {
+    assert!(
+        shells::available("cmd"),
+        "wine is not installed (.ci/run installs it)"
+    );
+    let sb = sandbox();
+    // Under wine, cmd does not wait for Linux programs, so the hook calls a batch file standing
+    // in for sso-env.exe that replays what the real binary printed (or fails as it would).
+    let exported = sb.ok(&["export", "koa-dev-customer", "--format", "cmd"]);
+    let dir = sb.home();
+    std::fs::write(dir.join("export.txt"), &exported).unwrap();
+    std::fs::write(dir.join("unset.txt"), sb.ok(&["unset", "--format", "cmd"])).unwrap();
+    let win = |p: &std::path::Path| format!("Z:{}", p.display().to_string().replace('/', "\\"));
+    let fake = format!(
+        "@echo off\r\nif \"%~1\"==\"unset\" (type \"{u}\" & exit /b 0)\r\nif \"%~5\"==\"koa-dev-customer\" (type \"{e}\" & exit /b 0)\r\necho sso-env: profile '%~5' not found 1>&2\r\nexit /b 1\r\n",
+        u = win(&dir.join("unset.txt")),
+        e = win(&dir.join("export.txt"))
+    );
+    std::fs::write(dir.join("fake-sso-env.cmd"), fake).unwrap();
+    let hook = sb.ok(&["init", "cmd", "--exe", &win(&dir.join("fake-sso-env.cmd"))]);
+    assert!(hook.contains("\r\n"));
+    std::fs::write(dir.join("hook.cmd"), &hook).unwrap();
+    let h = win(&dir.join("hook.cmd"));
+    // Install, then what the use-profile macro runs; a failing profile changes nothing.
+    let script =
+        format!("call \"{h}\"\r\ncall \"{h}\" use koa-dev-customer\r\ncall \"{h}\" use nope\r\n");
+    let ev = shells::eval_cmd(script.as_bytes(), &[]);
+    let key = sb.server.issued_credentials()[0].access_key_id.clone();
+    assert_eq!(
+        ev.get_lossy("AWS_ACCESS_KEY_ID").as_deref(),
+        Some(key.as_str()),
+        "{}",
+        ev.describe()
+    );
+    assert_eq!(
+        ev.get_lossy("AWS_PROFILE").as_deref(),
+        Some("koa-dev-customer")
+    );
+    let expiry = ev.get_lossy("AWS_CREDENTIAL_EXPIRATION").unwrap();
+    let prompt = ev.get_lossy("PROMPT").unwrap_or_default();
+    assert_eq!(
+        prompt,
+        format!(
+            "(koa-dev-customer idp_customer_access until {}Z)$S$P$G",
+            &expiry[11..16]
+        ),
+        "{}",
+        ev.describe()
+    );
+    // --clear restores the prompt and removes the variables.
+    let script = format!(
+        "call \"{h}\"\r\ncall \"{h}\" use koa-dev-customer\r\ncall \"{h}\" use --clear\r\n"
+    );
+    let ev = shells::eval_cmd(script.as_bytes(), &[]);
+    assert_eq!(ev.get("AWS_ACCESS_KEY_ID"), None, "{}", ev.describe());
+    assert_eq!(ev.get_lossy("PROMPT").as_deref(), Some("$P$G"));
+}
+
+#[test]
+fn profiles_names_and_status() {
+    let sb = sandbox();
+    let names = sb.ok(&["profiles", "--names"]);
+    assert_eq!(names, "koa-dev-customer\nlegacy-style\nkoa-prod-admin\n");
+    let table = sb.ok(&["profiles"]);
+    assert!(
+        table.lines().any(|l| l.starts_with("koa-dev-customer")
+            && l.contains("931827427725")
+            && l.contains("idp_customer_access")),
+        "{table}"
+    );
+    let line = sb.fails(&["status"]);
+    assert!(line.contains("no sso-env profile is active"), "{line}");
+    let vars =
+        support::parse_json_vars(&sb.ok(&["export", "koa-dev-customer", "--format", "json"]));
+    let mut cmd = sb.command(&["status"]);
+    for (k, v) in &vars {
+        cmd.env(k, v.as_str().unwrap());
+    }
+    let out = String::from_utf8(cmd.output().unwrap().stdout).unwrap();
+    assert!(out.contains("profile  koa-dev-customer"), "{out}");
+    assert!(
+        out.contains("role     idp_customer_access in account 931827427725"),
+        "{out}"
+    );
+    assert!(
+        out.contains("left)") && out.contains("sign-in  valid until"),
+        "{out}"
+    );
+}
