@@ -23,6 +23,7 @@ fn main() {
     let sb = Sandbox::new();
     sb.seed_token("koa", Duration::from_secs(8 * 3600));
     let args = ["export", "koa-dev-customer", "--format", "bash"];
+    let bin = support::bin().display().to_string();
 
     let warm = sample(runs, || {
         let t = Instant::now();
@@ -76,6 +77,39 @@ fn main() {
         "botocore must have used the cache"
     );
 
+    // The shell hook: `use-profile` end to end (an export run plus eval) and one prompt draw
+    // with a profile active, timed inside the shell with $EPOCHREALTIME.
+    let hook_runs = runs.min(200);
+    let init = |shell: &str| format!("eval \"$('{bin}' init {shell})\"\n");
+    let use_profile_bash = shell_timings(
+        &sb,
+        "bash",
+        &format!(
+            "{}{}",
+            init("bash"),
+            timing_loop("use-profile koa-dev-customer", hook_runs)
+        ),
+    );
+    let active = "use-profile koa-dev-customer\n";
+    let prompt_bash = shell_timings(
+        &sb,
+        "bash",
+        &format!(
+            "{}{active}{}",
+            init("bash"),
+            timing_loop("__sso_env_prompt_command", hook_runs * 5)
+        ),
+    );
+    let prompt_zsh = shell_timings(
+        &sb,
+        "zsh",
+        &format!(
+            "{}{active}{}",
+            init("zsh"),
+            timing_loop("__sso_env_precmd", hook_runs * 5)
+        ),
+    );
+
     println!(
         "sso-env export, per process, median of N runs ({} cores)",
         std::thread::available_parallelism().map_or(0, |n| n.get())
@@ -91,6 +125,9 @@ fn main() {
         ms(boto_in_process),
         "-"
     );
+    row("use-profile in bash (warm, end to end)", &use_profile_bash);
+    row("prompt draw with segment, bash", &prompt_bash);
+    row("prompt draw with segment, zsh", &prompt_zsh);
     println!();
     println!(
         "warm: botocore process / sso-env = {:.0}x",
@@ -123,6 +160,37 @@ for _ in range(RUNS):
     times.append(time.perf_counter() - t)
 print(statistics.median(times))
 "#;
+
+/// A shell loop printing the start and end of each run of `cmd` ($EPOCHREALTIME, seconds).
+fn timing_loop(cmd: &str, n: usize) -> String {
+    format!("for ((i = 0; i < {n}; i++)); do s=$EPOCHREALTIME; {cmd}; e=$EPOCHREALTIME; echo \"T $s $e\"; done")
+}
+
+fn shell_timings(sb: &Sandbox, shell: &str, script: &str) -> Vec<Duration> {
+    let mut cmd = std::process::Command::new(shell);
+    sb.clean_env(&mut cmd);
+    let out = cmd
+        .arg("-c")
+        .arg(script)
+        .stderr(Stdio::inherit())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut v: Vec<Duration> = text
+        .lines()
+        .filter_map(|l| {
+            let mut it = l
+                .strip_prefix("T ")?
+                .split(' ')
+                .map(|x| x.parse::<u64>().ok());
+            let (s, e) = (it.next()??, it.next()??);
+            Some(Duration::from_micros(e.saturating_sub(s)))
+        })
+        .collect();
+    assert!(!v.is_empty(), "{shell} printed no timings: {text}");
+    v.sort();
+    v
+}
 
 fn sample(n: usize, mut f: impl FnMut() -> Duration) -> Vec<Duration> {
     f(); // warm the page cache and the stand-in's connection handling
