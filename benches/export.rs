@@ -182,9 +182,9 @@ fn shell_timings(sb: &Sandbox, shell: &str, script: &str) -> Vec<Duration> {
             let mut it = l
                 .strip_prefix("T ")?
                 .split(' ')
-                .map(|x| x.parse::<u64>().ok());
+                .map(|x| x.parse::<f64>().ok());
             let (s, e) = (it.next()??, it.next()??);
-            Some(Duration::from_micros(e.saturating_sub(s)))
+            Some(Duration::from_secs_f64((e - s).max(0.0)))
         })
         .collect();
     assert!(!v.is_empty(), "{shell} printed no timings: {text}");

@@ -31,7 +31,9 @@ Register-ArgumentCompleter -Native -CommandName 'sso-env' -ScriptBlock {
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Sign in to Identity Center (browser with PKCE, or a device code) and cache the token where the AWS CLI keeps it')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Sign out: end the session on the service and delete the cached token and the role credentials it produced')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Print the hook that gives your shell `use-profile NAME` (switch this shell''s profile), completion, a prompt segment with role and time left, and auto-refresh')
-            [CompletionResult]::new('profiles', 'profiles', [CompletionResultType]::ParameterValue, 'List the SSO profiles in your config')
+            [CompletionResult]::new('profiles', 'profiles', [CompletionResultType]::ParameterValue, 'List every profile: account, role, region, whether its sign-in is valid and whether role credentials are cached, and until when')
+            [CompletionResult]::new('discover', 'discover', [CompletionResultType]::ParameterValue, 'List the accounts and roles you can reach and print [profile] stanzas for them, or add the missing ones to your config')
+            [CompletionResult]::new('console', 'console', [CompletionResultType]::ParameterValue, 'Open the AWS web console signed in as the profile''s role')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the profile active in this shell and whether its sign-in is still valid')
             [CompletionResult]::new('pick', 'pick', [CompletionResultType]::ParameterValue, 'Pick a profile interactively; prints the chosen name')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -88,7 +90,26 @@ Register-ArgumentCompleter -Native -CommandName 'sso-env' -ScriptBlock {
             break
         }
         'sso-env;profiles' {
-            [CompletionResult]::new('--names', '--names', [CompletionResultType]::ParameterName, 'Only the names, one per line')
+            [CompletionResult]::new('--names', '--names', [CompletionResultType]::ParameterName, 'Only the SSO profile names, one per line')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'JSON for scripts')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'sso-env;discover' {
+            [CompletionResult]::new('--sso-session', '--sso-session', [CompletionResultType]::ParameterName, 'The [sso-session] to list (default: the current profile''s, or the only one)')
+            [CompletionResult]::new('--name-template', '--name-template', [CompletionResultType]::ParameterName, 'How to name profiles')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'The `region` of the new profiles (default: the sso-session''s region)')
+            [CompletionResult]::new('--write', '--write', [CompletionResultType]::ParameterName, 'Add the missing profiles to the config file instead of printing them')
+            [CompletionResult]::new('--no-login', '--no-login', [CompletionResultType]::ParameterName, 'Never start a sign-in; fail with the command to run instead')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'sso-env;console' {
+            [CompletionResult]::new('--destination', '--destination', [CompletionResultType]::ParameterName, 'The console page to open')
+            [CompletionResult]::new('--print', '--print', [CompletionResultType]::ParameterName, 'Print the sign-in URL (valid for 15 minutes) instead of opening a browser')
+            [CompletionResult]::new('--no-login', '--no-login', [CompletionResultType]::ParameterName, 'Never start a sign-in; fail with the command to run instead')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -115,7 +136,9 @@ Register-ArgumentCompleter -Native -CommandName 'sso-env' -ScriptBlock {
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Sign in to Identity Center (browser with PKCE, or a device code) and cache the token where the AWS CLI keeps it')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Sign out: end the session on the service and delete the cached token and the role credentials it produced')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Print the hook that gives your shell `use-profile NAME` (switch this shell''s profile), completion, a prompt segment with role and time left, and auto-refresh')
-            [CompletionResult]::new('profiles', 'profiles', [CompletionResultType]::ParameterValue, 'List the SSO profiles in your config')
+            [CompletionResult]::new('profiles', 'profiles', [CompletionResultType]::ParameterValue, 'List every profile: account, role, region, whether its sign-in is valid and whether role credentials are cached, and until when')
+            [CompletionResult]::new('discover', 'discover', [CompletionResultType]::ParameterValue, 'List the accounts and roles you can reach and print [profile] stanzas for them, or add the missing ones to your config')
+            [CompletionResult]::new('console', 'console', [CompletionResultType]::ParameterValue, 'Open the AWS web console signed in as the profile''s role')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the profile active in this shell and whether its sign-in is still valid')
             [CompletionResult]::new('pick', 'pick', [CompletionResultType]::ParameterValue, 'Pick a profile interactively; prints the chosen name')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -141,6 +164,12 @@ Register-ArgumentCompleter -Native -CommandName 'sso-env' -ScriptBlock {
             break
         }
         'sso-env;help;profiles' {
+            break
+        }
+        'sso-env;help;discover' {
+            break
+        }
+        'sso-env;help;console' {
             break
         }
         'sso-env;help;status' {

@@ -19,6 +19,12 @@ _sso__env() {
             sso__env,completions)
                 cmd="sso__env__subcmd__completions"
                 ;;
+            sso__env,console)
+                cmd="sso__env__subcmd__console"
+                ;;
+            sso__env,discover)
+                cmd="sso__env__subcmd__discover"
+                ;;
             sso__env,exec)
                 cmd="sso__env__subcmd__exec"
                 ;;
@@ -51,6 +57,12 @@ _sso__env() {
                 ;;
             sso__env__subcmd__help,completions)
                 cmd="sso__env__subcmd__help__subcmd__completions"
+                ;;
+            sso__env__subcmd__help,console)
+                cmd="sso__env__subcmd__help__subcmd__console"
+                ;;
+            sso__env__subcmd__help,discover)
+                cmd="sso__env__subcmd__help__subcmd__discover"
                 ;;
             sso__env__subcmd__help,exec)
                 cmd="sso__env__subcmd__help__subcmd__exec"
@@ -89,7 +101,7 @@ _sso__env() {
 
     case "${cmd}" in
         sso__env)
-            opts="-h -V --help --version export unset exec login logout init profiles status pick completions help"
+            opts="-h -V --help --version export unset exec login logout init profiles discover console status pick completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -109,6 +121,50 @@ _sso__env() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sso__subcmd__env__subcmd__console)
+            opts="-h --print --destination --no-login --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --destination)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sso__subcmd__env__subcmd__discover)
+            opts="-h --sso-session --write --name-template --region --no-login --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --sso-session)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name-template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -161,7 +217,7 @@ _sso__env() {
             return 0
             ;;
         sso__subcmd__env__subcmd__help)
-            opts="export unset exec login logout init profiles status pick completions help"
+            opts="export unset exec login logout init profiles discover console status pick completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -175,6 +231,34 @@ _sso__env() {
             return 0
             ;;
         sso__subcmd__env__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sso__subcmd__env__subcmd__help__subcmd__console)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sso__subcmd__env__subcmd__help__subcmd__discover)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -413,7 +497,7 @@ _sso__env() {
             return 0
             ;;
         sso__subcmd__env__subcmd__profiles)
-            opts="-h --names --help"
+            opts="-h --names --json --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -28,7 +28,9 @@ set edit:completion:arg-completer[sso-env] = {|@words|
             cand login 'Sign in to Identity Center (browser with PKCE, or a device code) and cache the token where the AWS CLI keeps it'
             cand logout 'Sign out: end the session on the service and delete the cached token and the role credentials it produced'
             cand init 'Print the hook that gives your shell `use-profile NAME` (switch this shell''s profile), completion, a prompt segment with role and time left, and auto-refresh'
-            cand profiles 'List the SSO profiles in your config'
+            cand profiles 'List every profile: account, role, region, whether its sign-in is valid and whether role credentials are cached, and until when'
+            cand discover 'List the accounts and roles you can reach and print [profile] stanzas for them, or add the missing ones to your config'
+            cand console 'Open the AWS web console signed in as the profile''s role'
             cand status 'Show the profile active in this shell and whether its sign-in is still valid'
             cand pick 'Pick a profile interactively; prints the chosen name'
             cand completions 'Print a shell completion script'
@@ -78,7 +80,24 @@ set edit:completion:arg-completer[sso-env] = {|@words|
             cand --help 'Print help'
         }
         &'sso-env;profiles'= {
-            cand --names 'Only the names, one per line'
+            cand --names 'Only the SSO profile names, one per line'
+            cand --json 'JSON for scripts'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'sso-env;discover'= {
+            cand --sso-session 'The [sso-session] to list (default: the current profile''s, or the only one)'
+            cand --name-template 'How to name profiles'
+            cand --region 'The `region` of the new profiles (default: the sso-session''s region)'
+            cand --write 'Add the missing profiles to the config file instead of printing them'
+            cand --no-login 'Never start a sign-in; fail with the command to run instead'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'sso-env;console'= {
+            cand --destination 'The console page to open'
+            cand --print 'Print the sign-in URL (valid for 15 minutes) instead of opening a browser'
+            cand --no-login 'Never start a sign-in; fail with the command to run instead'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -101,7 +120,9 @@ set edit:completion:arg-completer[sso-env] = {|@words|
             cand login 'Sign in to Identity Center (browser with PKCE, or a device code) and cache the token where the AWS CLI keeps it'
             cand logout 'Sign out: end the session on the service and delete the cached token and the role credentials it produced'
             cand init 'Print the hook that gives your shell `use-profile NAME` (switch this shell''s profile), completion, a prompt segment with role and time left, and auto-refresh'
-            cand profiles 'List the SSO profiles in your config'
+            cand profiles 'List every profile: account, role, region, whether its sign-in is valid and whether role credentials are cached, and until when'
+            cand discover 'List the accounts and roles you can reach and print [profile] stanzas for them, or add the missing ones to your config'
+            cand console 'Open the AWS web console signed in as the profile''s role'
             cand status 'Show the profile active in this shell and whether its sign-in is still valid'
             cand pick 'Pick a profile interactively; prints the chosen name'
             cand completions 'Print a shell completion script'
@@ -120,6 +141,10 @@ set edit:completion:arg-completer[sso-env] = {|@words|
         &'sso-env;help;init'= {
         }
         &'sso-env;help;profiles'= {
+        }
+        &'sso-env;help;discover'= {
+        }
+        &'sso-env;help;console'= {
         }
         &'sso-env;help;status'= {
         }

@@ -8,7 +8,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 use crate::config::{self, Config};
 use crate::error::{Error, Result};
 use crate::format::Format;
-use crate::{credentials, exec, export, init, login, logout, picker, status};
+use crate::{console, credentials, discover, exec, export, init, login, logout, picker, status};
 
 #[derive(Parser)]
 #[command(
@@ -102,7 +102,7 @@ enum Cmd {
     /// Print the hook that gives your shell `use-profile NAME` (switch this shell's profile),
     /// completion, a prompt segment with role and time left, and auto-refresh.
     #[command(
-        after_help = "Install (one line in your shell's startup file):\n  bash        eval \"$(sso-env init bash)\"                        # ~/.bashrc\n  zsh         eval \"$(sso-env init zsh)\"                         # ~/.zshrc, after compinit\n  fish        sso-env init fish | source                        # ~/.config/fish/config.fish\n  PowerShell  sso-env init powershell | Out-String | Invoke-Expression   # $PROFILE\n  cmd         sso-env init cmd > %USERPROFILE%\\sso-env-hook.cmd, then run it from AutoRun\n\nThen: use-profile koa-dev-customer, use-profile (picker), use-profile --clear.\nSSO_ENV_AUTO_REFRESH=0 turns auto-refresh off."
+        after_help = "Examples (one line in your shell's startup file):\n  bash        eval \"$(sso-env init bash)\"                        # ~/.bashrc\n  zsh         eval \"$(sso-env init zsh)\"                         # ~/.zshrc, after compinit\n  fish        sso-env init fish | source                        # ~/.config/fish/config.fish\n  PowerShell  sso-env init powershell | Out-String | Invoke-Expression   # $PROFILE\n  cmd         sso-env init cmd > %USERPROFILE%\\sso-env-hook.cmd, then run it from AutoRun\n\nThen: use-profile koa-dev-customer, use-profile (picker), use-profile --clear.\nSSO_ENV_AUTO_REFRESH=0 turns auto-refresh off."
     )]
     Init {
         #[arg(value_enum)]
@@ -120,16 +120,64 @@ enum Cmd {
         #[arg(long, value_name = "PATH")]
         exe: Option<String>,
     },
-    /// List the SSO profiles in your config.
+    /// List every profile: account, role, region, whether its sign-in is valid and whether role
+    /// credentials are cached, and until when.
     #[command(
-        after_help = "Examples:\n  sso-env profiles\n  sso-env profiles --names      # one per line, for completion and scripts"
+        after_help = "Examples:\n  sso-env profiles\n  sso-env profiles --json | jq '.[] | select(.login.valid)'\n  sso-env profiles --names      # SSO profile names, one per line (completion)"
     )]
     Profiles {
-        /// Only the names, one per line.
-        #[arg(long)]
+        /// Only the SSO profile names, one per line.
+        #[arg(long, conflicts_with = "json")]
         names: bool,
+        /// JSON for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the accounts and roles you can reach and print [profile] stanzas for them, or add the
+    /// missing ones to your config.
+    #[command(
+        after_help = "Examples:\n  sso-env discover                           # print stanzas\n  sso-env discover --sso-session koa --write # add missing profiles to ~/.aws/config (backup kept)\n  sso-env discover --name-template '{session}-{account_name}-{role_name}'\n\nTemplate fields: {account_name}, {account_id}, {role_name}, {session}."
+    )]
+    Discover {
+        /// The [sso-session] to list (default: the current profile's, or the only one).
+        #[arg(long)]
+        sso_session: Option<String>,
+        /// Add the missing profiles to the config file instead of printing them.
+        #[arg(long)]
+        write: bool,
+        /// How to name profiles.
+        #[arg(
+            long,
+            default_value = "{account_name}-{role_name}",
+            value_name = "TEMPLATE"
+        )]
+        name_template: String,
+        /// The `region` of the new profiles (default: the sso-session's region).
+        #[arg(long)]
+        region: Option<String>,
+        /// Never start a sign-in; fail with the command to run instead.
+        #[arg(long)]
+        no_login: bool,
+    },
+    /// Open the AWS web console signed in as the profile's role.
+    #[command(
+        after_help = "Examples:\n  sso-env console koa-dev-customer\n  sso-env console koa-dev-customer --destination https://console.aws.amazon.com/s3/\n  sso-env console --print                    # print the sign-in URL instead"
+    )]
+    Console {
+        /// Profile in ~/.aws/config.
+        profile: Option<String>,
+        /// Print the sign-in URL (valid for 15 minutes) instead of opening a browser.
+        #[arg(long)]
+        print: bool,
+        /// The console page to open.
+        #[arg(long, value_name = "URL")]
+        destination: Option<String>,
+        /// Never start a sign-in; fail with the command to run instead.
+        #[arg(long)]
+        no_login: bool,
     },
     /// Show the profile active in this shell and whether its sign-in is still valid.
+    #[command(after_help = "Example:\n  sso-env status      # after use-profile NAME")]
     Status,
     /// Pick a profile interactively; prints the chosen name.
     #[command(hide = true)]
@@ -237,7 +285,47 @@ pub fn run() -> Result<i32> {
             };
             print(&init::render(shell, &opts)?)
         }
-        Cmd::Profiles { names } => print(&status::profiles(names)?),
+        Cmd::Profiles { names: true, .. } => print(&status::profile_names()?),
+        Cmd::Profiles { json, .. } => print(&status::profiles(json)?),
+        Cmd::Discover {
+            sso_session,
+            write,
+            name_template,
+            region,
+            no_login,
+        } => {
+            let opts = discover::Options {
+                session: sso_session,
+                write,
+                name_template,
+                region,
+            };
+            print(&discover::run(
+                &opts,
+                credentials::OnDemand::detect(no_login),
+            )?)
+        }
+        Cmd::Console {
+            profile,
+            print: print_url,
+            destination,
+            no_login,
+        } => {
+            let (p, creds) = resolve(profile.as_deref(), no_login)?;
+            let region = p.export_region(None);
+            match console::run(
+                &p,
+                &creds,
+                region,
+                &console::Options {
+                    print: print_url,
+                    destination,
+                },
+            )? {
+                Some(url) => print(&format!("{url}\n")),
+                None => Ok(0),
+            }
+        }
         Cmd::Status => print(&status::status()?),
         Cmd::Pick => {
             let names = Config::load()?.sso_profile_names()?;

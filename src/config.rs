@@ -210,6 +210,15 @@ impl Config {
         Ok(out)
     }
 
+    /// Every `[sso-session]` name, in file order.
+    pub fn session_names(&self) -> Result<Vec<String>> {
+        Ok(self
+            .sections()?
+            .iter()
+            .filter_map(|s| section_name(s.header, "sso-session"))
+            .collect())
+    }
+
     fn resolve<'s>(&self, sections: &'s [Section<'s>], name: &str) -> Result<Resolved<'s>> {
         let path = self.path.display();
         // botocore: a later section with the same profile name wins.

@@ -3,7 +3,7 @@
 //! GetRoleCredentials call, under a lock so that concurrent invocations for the same role make
 //! one call and all get the same credentials.
 
-use crate::config::SsoProfile;
+use crate::config::{SsoProfile, SsoSettings};
 use crate::error::{shown, Error, Result};
 use crate::login;
 use crate::oidc::{Oidc, TokenError};
@@ -49,7 +49,7 @@ pub fn get(p: &SsoProfile, on_demand: OnDemand) -> Result<RoleCredentials> {
     if let Some(c) = role_cache::read(p, timefmt::now())? {
         return Ok(c);
     }
-    let token = token(p, on_demand)?;
+    let token = session_token(&p.sso, &login_hint(p), on_demand)?;
     let creds = match portal::get_role_credentials(p, &token.access_token) {
         Ok(c) => c,
         Err(FetchError::Unauthorized) => {
@@ -75,17 +75,22 @@ pub fn get(p: &SsoProfile, on_demand: OnDemand) -> Result<RoleCredentials> {
     Ok(creds)
 }
 
-/// A token good for a GetRoleCredentials call: the cached one, refreshed when close to expiry,
-/// or a new sign-in when allowed.
-pub fn token(p: &SsoProfile, on_demand: OnDemand) -> Result<Token> {
+/// How to sign in again for this profile, as the arguments of `sso-env login`.
+fn login_hint(p: &SsoProfile) -> String {
+    format!("--profile {}", shell_words::quote(&p.name))
+}
+
+/// A token good for Identity Center calls: the cached one, refreshed when close to expiry, or
+/// a new sign-in when allowed. `hint` is what to pass to `sso-env login` (`--profile NAME`).
+pub fn session_token(sso: &SsoSettings, hint: &str, on_demand: OnDemand) -> Result<Token> {
     let now = timefmt::now();
-    let cached = sso_cache::read_token(&p.sso)?;
+    let cached = sso_cache::read_token(sso)?;
     if let Some(t) = &cached {
         if t.expires_at - now >= REFRESH_WINDOW_SECS {
             return Ok(t.clone());
         }
         if t.refresh_grant(now).is_some() {
-            if let Some(t) = refresh(p)? {
+            if let Some(t) = refresh(sso)? {
                 return Ok(t);
             }
         }
@@ -98,22 +103,25 @@ pub fn token(p: &SsoProfile, on_demand: OnDemand) -> Result<Token> {
         Some(_) => "your Identity Center sign-in has expired",
         None => "you are not signed in to Identity Center",
     };
+    let label = login::label(sso);
     match on_demand {
         OnDemand::Login => {
-            eprintln!("sso-env: {why}; signing in for profile {}", shown(&p.name));
-            login::login(&p.sso, &login::label(&p.sso), login::Options::default())
+            eprintln!("sso-env: {why}; signing in to {label}");
+            login::login(sso, &label, login::Options::default())
         }
-        OnDemand::Fail => Err(needs_login(p, why)),
+        OnDemand::Fail => Err(Error::new(format!(
+            "{why} ({label}); run: sso-env login {hint}"
+        ))),
     }
 }
 
 /// Refreshes the token with its refresh token, once for all concurrent callers: under the
 /// token's lock, a token someone else just refreshed is used as it is, so a rotating refresh
 /// token is never spent twice. `None` when refreshing is not possible or was refused.
-fn refresh(p: &SsoProfile) -> Result<Option<Token>> {
-    let _lock = fsutil::lock(&format!("token-{}", sso_cache::token_key(&p.sso)))?;
+fn refresh(sso: &SsoSettings) -> Result<Option<Token>> {
+    let _lock = fsutil::lock(&format!("token-{}", sso_cache::token_key(sso)))?;
     let now = timefmt::now();
-    let Some(current) = sso_cache::read_token(&p.sso)? else {
+    let Some(current) = sso_cache::read_token(sso)? else {
         return Ok(None);
     };
     if current.expires_at - now >= REFRESH_WINDOW_SECS {
@@ -122,7 +130,7 @@ fn refresh(p: &SsoProfile) -> Result<Option<Token>> {
     let Some((reg, refresh_token)) = current.refresh_grant(now) else {
         return Ok(None);
     };
-    let oidc = Oidc::new(&p.sso.region)?;
+    let oidc = Oidc::new(&sso.region)?;
     match oidc.refresh(&reg, &refresh_token) {
         Ok(new) => {
             let mut token = login::to_token(&reg, new);
@@ -130,7 +138,7 @@ fn refresh(p: &SsoProfile) -> Result<Option<Token>> {
             for (k, v) in &current.fields {
                 token.fields.entry(k.clone()).or_insert_with(|| v.clone());
             }
-            sso_cache::write_token(&p.sso, &token)?;
+            sso_cache::write_token(sso, &token)?;
             Ok(Some(token))
         }
         // Refused: the caller falls back to the token as it is, or to a new sign-in.

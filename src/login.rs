@@ -18,7 +18,7 @@ use crate::config::SsoSettings;
 use crate::error::{shown, Error, Result};
 use crate::oidc::{NewToken, Oidc, TokenError};
 use crate::sso_cache::{self, Registration, Token};
-use crate::{browser, timefmt};
+use crate::{browser, timefmt, url};
 
 #[derive(Default, Clone, Copy)]
 pub struct Options {
@@ -191,10 +191,10 @@ fn browser_flow(
     let url = format!(
         "{}/authorize?response_type=code&client_id={}&redirect_uri={}&state={}&code_challenge_method=S256&scopes={}&code_challenge={}",
         oidc.endpoint,
-        pct(&reg.client_id),
-        pct(&redirect_uri),
+        url::encode(&reg.client_id),
+        url::encode(&redirect_uri),
         state,
-        pct(&scopes),
+        url::encode(&scopes),
         pkce_challenge(&verifier)
     );
     let opened = !opts.no_browser && browser::open(&url);
@@ -256,7 +256,7 @@ fn answer_callback(mut stream: TcpStream, state: &str) -> Option<Result<String>>
     let params: Vec<(String, String)> = query
         .split('&')
         .filter_map(|kv| kv.split_once('='))
-        .map(|(k, v)| (unpct(k), unpct(v)))
+        .map(|(k, v)| (url::decode(k), url::decode(v)))
         .collect();
     let get = |k: &str| {
         params
@@ -392,47 +392,6 @@ fn random_hex(bytes: usize) -> Result<String> {
     Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
 }
 
-/// Percent-encodes all but RFC 3986's unreserved characters.
-fn pct(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-fn unpct(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let hex = |b: u8| (b as char).to_digit(16);
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match (
-            bytes[i],
-            bytes.get(i + 1).copied().and_then(hex),
-            bytes.get(i + 2).copied().and_then(hex),
-        ) {
-            (b'%', Some(hi), Some(lo)) => {
-                out.push((hi * 16 + lo) as u8);
-                i += 3;
-            }
-            (b'+', _, _) => {
-                out.push(b' ');
-                i += 1;
-            }
-            (b, _, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 fn one_line(s: &str) -> String {
     s.chars().filter(|c| !c.is_control()).take(200).collect()
 }
@@ -462,14 +421,5 @@ mod tests {
             pkce_challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
             "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
         );
-    }
-
-    #[test]
-    fn percent_coding_round_trips() {
-        let s = "http://127.0.0.1:5/oauth/callback?a=b c&é";
-        assert_eq!(unpct(&pct(s)), s);
-        assert_eq!(unpct("a%2"), "a%2");
-        assert_eq!(unpct("%zz"), "%zz");
-        assert_eq!(unpct("%é"), "%é");
     }
 }

@@ -4,7 +4,9 @@
 mod browser;
 mod cli;
 mod config;
+mod console;
 mod credentials;
+mod discover;
 mod error;
 mod exec;
 mod export;
@@ -26,6 +28,7 @@ mod sso_cache;
 mod status;
 mod suggest;
 mod timefmt;
+mod url;
 
 fn main() {
     // A panic message could carry data; print only where it happened, never the payload.

@@ -59,10 +59,12 @@ pub fn path(p: &SsoProfile) -> Result<PathBuf> {
 
 /// The cached credentials if present, well formed and good for more than the window.
 pub fn read(p: &SsoProfile, now: i64) -> Result<Option<RoleCredentials>> {
-    let Some(bytes) = fsutil::read_optional(&path(p)?)? else {
-        return Ok(None);
-    };
-    Ok(parse(&bytes).filter(|c| c.expiration - now >= EXPIRY_WINDOW_SECS))
+    Ok(read_any(p)?.filter(|c| c.expiration - now >= EXPIRY_WINDOW_SECS))
+}
+
+/// The cached credentials if present and well formed, however little time they have left.
+pub fn read_any(p: &SsoProfile) -> Result<Option<RoleCredentials>> {
+    Ok(fsutil::read_optional(&path(p)?)?.and_then(|bytes| parse(&bytes)))
 }
 
 fn parse(bytes: &[u8]) -> Option<RoleCredentials> {

@@ -30,24 +30,32 @@ pub fn block_on<F: std::future::Future>(f: F) -> Result<F::Output> {
     Ok(rt.block_on(f))
 }
 
+/// TLS trust: like the AWS CLI, exactly the bundle named by AWS_CA_BUNDLE when it is set
+/// (corporate proxies), else the system's roots.
+fn tls_context() -> Result<Option<TlsContext>> {
+    let Some(path) = std::env::var_os("AWS_CA_BUNDLE").filter(|p| !p.is_empty()) else {
+        return Ok(None);
+    };
+    let shown = std::path::Path::new(&path).display().to_string();
+    let pem = std::fs::read(&path).map_err(|e| {
+        Error::new(format!(
+            "cannot read AWS_CA_BUNDLE {shown}: {e}; fix or unset it"
+        ))
+    })?;
+    let store = TrustStore::empty().with_pem_certificate(pem);
+    let ctx = TlsContext::builder()
+        .with_trust_store(store)
+        .build()
+        .map_err(|e| Error::new(format!("bad AWS_CA_BUNDLE {shown}: {e}")))?;
+    Ok(Some(ctx))
+}
+
 /// SDK configuration for the Identity Center APIs in `region`. No credentials: these APIs are
 /// called with a bearer token or none.
 pub async fn config(region: &str) -> Result<SdkConfig> {
     let mut http =
         aws_smithy_http_client::Builder::new().tls_provider(Provider::Rustls(CryptoMode::Ring));
-    // Like the AWS CLI, trust exactly the bundle named by AWS_CA_BUNDLE (corporate proxies).
-    if let Some(path) = std::env::var_os("AWS_CA_BUNDLE").filter(|p| !p.is_empty()) {
-        let shown = std::path::Path::new(&path).display().to_string();
-        let pem = std::fs::read(&path).map_err(|e| {
-            Error::new(format!(
-                "cannot read AWS_CA_BUNDLE {shown}: {e}; fix or unset it"
-            ))
-        })?;
-        let store = TrustStore::empty().with_pem_certificate(pem);
-        let ctx = TlsContext::builder()
-            .with_trust_store(store)
-            .build()
-            .map_err(|e| Error::new(format!("bad AWS_CA_BUNDLE {shown}: {e}")))?;
+    if let Some(ctx) = tls_context()? {
         http = http.tls_context(ctx);
     }
     Ok(aws_config::defaults(BehaviorVersion::latest())
@@ -65,6 +73,52 @@ pub async fn config(region: &str) -> Result<SdkConfig> {
         .retry_config(RetryConfig::standard().with_max_attempts(3))
         .load()
         .await)
+}
+
+/// A form POST outside the SDK (the console federation endpoint), over the same TLS setup.
+/// Returns the status and the body; the whole call is bounded by `CALL_TIMEOUT`.
+pub async fn post_form(url: &str, body: String) -> Result<(u16, Vec<u8>)> {
+    use aws_smithy_runtime_api::client::http::HttpConnector;
+    use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
+    use aws_smithy_types::body::SdkBody;
+    use aws_smithy_types::byte_stream::ByteStream;
+
+    let mut connector = aws_smithy_http_client::Connector::builder()
+        .tls_provider(Provider::Rustls(CryptoMode::Ring));
+    if let Some(ctx) = tls_context()? {
+        connector = connector.tls_context(ctx);
+    }
+    let connector = connector.build();
+    let len = body.len();
+    let mut req = HttpRequest::new(SdkBody::from(body));
+    req.set_uri(url)
+        .map_err(|e| Error::new(format!("bad URL {url}: {e}")))?;
+    req.set_method("POST")
+        .map_err(|e| Error::new(e.to_string()))?;
+    req.headers_mut()
+        .insert("content-type", "application/x-www-form-urlencoded");
+    req.headers_mut().insert("content-length", len.to_string());
+    let call = async {
+        let resp = connector.call(req).await.map_err(|e| {
+            Error::new(format!(
+                "cannot reach {url}: {e}; check your network connection"
+            ))
+        })?;
+        let status = resp.status().as_u16();
+        let bytes = ByteStream::new(resp.into_body())
+            .collect()
+            .await
+            .map_err(|e| Error::new(format!("cannot read the answer of {url}: {e}")))?;
+        Ok::<_, Error>((status, bytes.to_vec()))
+    };
+    tokio::time::timeout(CALL_TIMEOUT, call)
+        .await
+        .map_err(|_| {
+            Error::new(format!(
+                "no answer from {url} within {} s",
+                CALL_TIMEOUT.as_secs()
+            ))
+        })?
 }
 
 /// The endpoint a service is reached at, for error messages (mirrors the SDK's env lookup).

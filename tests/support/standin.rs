@@ -30,7 +30,8 @@
 //!
 //! # Operation names (request log, fault injection)
 //! `GetRoleCredentials`, `ListAccounts`, `ListAccountRoles`, `Logout`, `RegisterClient`,
-//! `StartDeviceAuthorization`, `CreateToken`, `Authorize`, `Unknown` (no such route: 404) and
+//! `StartDeviceAuthorization`, `CreateToken`, `Authorize`, `GetSigninToken` (the console
+//! federation endpoint, `/federation`), `Unknown` (no such route: 404) and
 //! `Malformed` (an unparseable request: 400). `"*"` matches every operation in fault rules.
 //!
 //! # Test controls on [`StandIn`]
@@ -997,6 +998,8 @@ fn route(method: &str, path: &str) -> (&'static str, Service) {
         ("POST", "/device_authorization") => ("StartDeviceAuthorization", Service::Oidc),
         ("POST", "/token") => ("CreateToken", Service::Oidc),
         ("GET", "/authorize") => ("Authorize", Service::Oidc),
+        // The AWS console federation endpoint (signin.aws.amazon.com), for `sso-env console`.
+        ("POST" | "GET", "/federation") => ("GetSigninToken", Service::Portal),
         _ => ("Unknown", Service::Portal),
     }
 }
@@ -1131,6 +1134,7 @@ fn handle(shared: &Shared, req: &Request) -> Option<Response> {
                 "StartDeviceAuthorization" => start_device_authorization(shared, &mut st, req),
                 "CreateToken" => create_token(shared, &mut st, req),
                 "Authorize" => authorize(shared, &mut st, req),
+                "GetSigninToken" => get_signin_token(shared, &mut st, req),
                 _ => err(404, "UnknownOperationException", "no such operation"),
             };
             result.unwrap_or_else(|(status, ty, msg)| error_response(service, status, ty, &msg))
@@ -1168,6 +1172,52 @@ fn bearer<'a>(st: &State, req: &'a Request) -> Result<&'a str, OpError> {
 
 fn query_map(req: &Request) -> HashMap<String, String> {
     parse_query(&req.query).into_iter().collect()
+}
+
+/// `Action=getSigninToken&Session={"sessionId","sessionKey","sessionToken"}` (form body or
+/// query string, as the real endpoint takes both): a sign-in token for credentials this server
+/// issued; 400 for anything else.
+fn get_signin_token(shared: &Shared, st: &mut State, req: &Request) -> Result<Response, OpError> {
+    let mut params = parse_query(&req.query);
+    params.extend(parse_query(&String::from_utf8_lossy(&req.body)));
+    let get = |k: &str| {
+        params
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+    };
+    if get("Action").as_deref() != Some("getSigninToken") {
+        return err(
+            400,
+            "InvalidRequestException",
+            "Action must be getSigninToken",
+        );
+    }
+    let session: Value = get("Session")
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or(Value::Null);
+    let field = |k: &str| {
+        session
+            .get(k)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    let known = st.credentials.iter().any(|c| {
+        c.access_key_id == field("sessionId")
+            && c.secret_access_key == field("sessionKey")
+            && c.session_token == field("sessionToken")
+    });
+    if !known {
+        return err(
+            400,
+            "InvalidRequestException",
+            "unknown session credentials",
+        );
+    }
+    let token = format!("SIGNIN{}", shared.random(120));
+    st.secrets.push(token.clone());
+    Ok(Response::json(200, &json!({ "SigninToken": token })))
 }
 
 fn get_role_credentials(
