@@ -54,6 +54,7 @@ impl Config {
     }
 
     pub fn load_from(path: PathBuf) -> Result<Config> {
+        crate::debug!("config file {}", path.display());
         let text = match std::fs::read(&path) {
             Ok(bytes) => String::from_utf8(bytes).map_err(|e| {
                 let line = 1 + e.as_bytes()[..e.utf8_error().valid_up_to()]
@@ -69,6 +70,11 @@ impl Config {
             Err(e) => return Err(Error::new(format!("cannot read {}: {e}", path.display()))),
         };
         Ok(Config { path, text })
+    }
+
+    /// A config from text already in hand (tests, tools); `path` names it in errors.
+    pub fn from_text(path: PathBuf, text: String) -> Config {
+        Config { path, text }
     }
 
     fn sections(&self) -> Result<Vec<Section<'_>>> {

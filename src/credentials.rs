@@ -42,14 +42,29 @@ impl OnDemand {
 
 pub fn get(p: &SsoProfile, on_demand: OnDemand) -> Result<RoleCredentials> {
     if let Some(c) = role_cache::read(p, timefmt::now())? {
+        crate::debug!(
+            "role credentials from the cache {} (until {})",
+            role_cache::path(p)?.display(),
+            timefmt::format_utc(c.expiration)
+        );
         return Ok(c);
     }
+    crate::debug!(
+        "role cache miss at {}; taking the lock",
+        role_cache::path(p)?.display()
+    );
     let _lock = fsutil::lock(&role_cache::key(p))?;
     // Someone may have fetched while we waited for the lock.
     if let Some(c) = role_cache::read(p, timefmt::now())? {
         return Ok(c);
     }
     let token = session_token(&p.sso, &login_hint(p), on_demand)?;
+    let started = std::time::Instant::now();
+    crate::debug!(
+        "GetRoleCredentials for account {} role {}",
+        p.account_id,
+        p.role_name
+    );
     let creds = match portal::get_role_credentials(p, &token.access_token) {
         Ok(c) => c,
         Err(FetchError::Unauthorized) => {
@@ -68,6 +83,11 @@ pub fn get(p: &SsoProfile, on_demand: OnDemand) -> Result<RoleCredentials> {
         }
         Err(FetchError::Other(e)) => return Err(e),
     };
+    crate::debug!(
+        "role credentials fetched in {} ms, until {}",
+        started.elapsed().as_millis(),
+        timefmt::format_utc(creds.expiration)
+    );
     check_clock(&creds)?;
     if let Err(e) = role_cache::write(p, &creds) {
         eprintln!("sso-env: warning: {e}");
@@ -85,6 +105,17 @@ fn login_hint(p: &SsoProfile) -> String {
 pub fn session_token(sso: &SsoSettings, hint: &str, on_demand: OnDemand) -> Result<Token> {
     let now = timefmt::now();
     let cached = sso_cache::read_token(sso)?;
+    match &cached {
+        Some(t) => crate::debug!(
+            "token {} expires {}",
+            sso_cache::token_path(sso)?.display(),
+            timefmt::format_utc(t.expires_at)
+        ),
+        None => crate::debug!(
+            "no usable token at {}",
+            sso_cache::token_path(sso)?.display()
+        ),
+    }
     if let Some(t) = &cached {
         if t.expires_at - now >= REFRESH_WINDOW_SECS {
             return Ok(t.clone());
@@ -130,6 +161,10 @@ fn refresh(sso: &SsoSettings) -> Result<Option<Token>> {
     let Some((reg, refresh_token)) = current.refresh_grant(now) else {
         return Ok(None);
     };
+    crate::debug!(
+        "refreshing the token (expires {})",
+        timefmt::format_utc(current.expires_at)
+    );
     let oidc = Oidc::new(&sso.region)?;
     match oidc.refresh(&reg, &refresh_token) {
         Ok(new) => {

@@ -62,14 +62,20 @@ pub fn lock(name: &str) -> Result<Lock> {
     let dir = crate::paths::lock_dir()?;
     private_dir(&dir)?;
     let path = dir.join(format!("{name}.lock"));
-    let file = open_private(
-        &path,
-        OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false),
-    )
+    // Never follow a link planted at the lock's path: replace it with a plain file.
+    let open = || {
+        let mut opts = OpenOptions::new();
+        opts.read(true).write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::custom_flags(&mut opts, libc::O_NOFOLLOW);
+        open_private(&path, &mut opts)
+    };
+    let file = match open() {
+        Err(_) if fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) => {
+            fs::remove_file(&path).and_then(|()| open())
+        }
+        other => other,
+    }
     .map_err(|e| Error::new(format!("cannot open lock file {}: {e}", path.display())))?;
     file.lock()
         .map_err(|e| Error::new(format!("cannot lock {}: {e}", path.display())))?;

@@ -47,6 +47,7 @@ pub fn parse<'a>(text: &'a str, path: &str) -> Result<Vec<Section<'a>>> {
     // Indentation of the last entry's line: a line indented deeper continues its value
     // (None right after a header, where nothing can be continued).
     let mut value_indent: Option<usize> = None;
+    let mut blank_lines = 0;
     for (idx, raw) in text.split('\n').enumerate() {
         let lineno = idx + 1;
         let line = raw.strip_suffix('\r').unwrap_or(raw);
@@ -55,19 +56,23 @@ pub fn parse<'a>(text: &'a str, path: &str) -> Result<Vec<Section<'a>>> {
             continue;
         }
         if trimmed.is_empty() {
-            // Python keeps empty lines inside multi-line values but strips them at the end;
-            // since only indented text may follow, dropping them here gives the same values
-            // for everything but values with interior blank lines, which AWS never uses.
+            // Python keeps empty lines inside multi-line values and strips them at the end:
+            // count them, and add them only if a continuation line follows.
+            blank_lines += 1;
             continue;
         }
         let indent = line.len() - line.trim_start().len();
         if value_indent.is_some_and(|level| indent > level) {
             if let Some(entry) = sections.last_mut().and_then(|s| s.entries.last_mut()) {
-                entry.value.push('\n');
+                for _ in 0..=blank_lines {
+                    entry.value.push('\n');
+                }
                 entry.value.push_str(trimmed);
+                blank_lines = 0;
                 continue;
             }
         }
+        blank_lines = 0;
         if let Some(rest) = trimmed.strip_prefix('[') {
             let Some(end) = rest.rfind(']') else {
                 return Err(at(
@@ -222,6 +227,13 @@ mod tests {
         let s = parse("[p]\n  region = x\n  output = json\n    more\n", "cfg").unwrap();
         assert_eq!(s[0].get("region"), Some("x"));
         assert_eq!(s[0].get("output"), Some("json\nmore"));
+    }
+
+    #[test]
+    fn blank_lines_inside_values_are_kept_and_trailing_ones_dropped() {
+        let s = parse("[p]\na =\n  x\n\n  y\n\n\nb = 1\n", "cfg").unwrap();
+        assert_eq!(s[0].get("a"), Some("\nx\n\ny"));
+        assert_eq!(s[0].get("b"), Some("1"));
     }
 
     #[test]

@@ -35,6 +35,15 @@ const CALLBACK_TIMEOUT: Duration = Duration::from_secs(600);
 pub fn login(sso: &SsoSettings, label: &str, opts: Options) -> Result<Token> {
     let oidc = Oidc::new(&sso.region)?;
     let mut pkce = sso.session_name.is_some() && !opts.device_code;
+    crate::debug!(
+        "sign-in to {label} at {}: {}",
+        oidc.endpoint,
+        if pkce {
+            "authorization code with PKCE"
+        } else {
+            "device code"
+        }
+    );
     if pkce && !opts.no_browser && !browser::available() {
         eprintln!("sso-env: no browser here (no display and no $BROWSER); signing in with a device code instead");
         pkce = false;
@@ -85,9 +94,14 @@ fn registration(
 ) -> Result<Registration> {
     if !force_new {
         if let Some(reg) = sso_cache::read_registration(sso, pkce, timefmt::now())? {
+            crate::debug!(
+                "reusing the client registration (until {})",
+                timefmt::format_utc(reg.expires_at)
+            );
             return Ok(reg);
         }
     }
+    crate::debug!("registering a new client");
     let reg = oidc.register(sso, pkce)?;
     sso_cache::write_registration(sso, &reg)?;
     Ok(reg)

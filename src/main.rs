@@ -1,34 +1,6 @@
-//! sso-env: AWS IAM Identity Center (SSO) credentials in the shell you are already using.
-//! `cli` is the entry point; each module's header says what it owns.
+//! The `sso-env` binary: everything lives in the library; see `cli.rs`.
 
-mod browser;
-mod cli;
-mod config;
-mod console;
-mod credentials;
-mod discover;
-mod error;
-mod exec;
-mod export;
-mod format;
-mod fsutil;
-mod ini;
-mod init;
-mod login;
-mod logout;
-mod oidc;
-mod paths;
-mod picker;
-mod portal;
-mod pyjson;
-mod role_cache;
-mod sdk;
-mod shell;
-mod sso_cache;
-mod status;
-mod suggest;
-mod timefmt;
-mod url;
+use sso_env::cli;
 
 fn main() {
     // A panic message could carry data; print only where it happened, never the payload.

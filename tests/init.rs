@@ -319,6 +319,38 @@ fn hooks_pass_the_linters_and_parsers() {
         shells::powershell_parses_cleanly(&hook("powershell", extra))
             .unwrap_or_else(|e| panic!("PowerShell hook: {e}"));
     }
+    // Sourcing a hook twice (a re-read rc file) registers it once and prints nothing.
+    let bin = support::bin();
+    let twice = |shell: &str, script: &str| {
+        let mut cmd = std::process::Command::new(shell);
+        sb.clean_env(&mut cmd);
+        let out = cmd
+            .args(["-c", &script.replace("BIN", bin.to_str().unwrap())])
+            .output()
+            .unwrap();
+        assert!(
+            out.stderr.is_empty(),
+            "{shell}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert_eq!(
+        twice(
+            "zsh",
+            "eval \"$(BIN init zsh)\"; eval \"$(BIN init zsh)\"; print -r -- $precmd_functions"
+        ),
+        "__sso_env_precmd\n"
+    );
+    assert_eq!(
+        twice(
+            "bash",
+            "eval \"$(BIN init bash)\"; eval \"$(BIN init bash)\"; echo \"$PROMPT_COMMAND\""
+        ),
+        "__sso_env_prompt_command\n"
+    );
+    assert_eq!(twice("fish", "BIN init fish | source; BIN init fish | source; functions -q __sso_env_user_prompt; and echo wrapped-once"), "wrapped-once\n");
+
     // A bad --cmd is refused before anything is printed.
     let line = sb.fails(&["init", "bash", "--cmd", "x; rm -rf ~"]);
     assert!(line.contains("not a usable command name"), "{line}");
