@@ -3,6 +3,7 @@
 //! Section names and validation follow botocore, so a config the AWS CLI accepts means the same
 //! thing here, and one it refuses is refused here with the line to fix.
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 
 use crate::error::{shown, Error, Result};
@@ -84,9 +85,10 @@ impl Config {
     /// Every profile name, in file order, without duplicates.
     pub fn profile_names(&self) -> Result<Vec<String>> {
         let mut names: Vec<String> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for s in self.sections()? {
             if let Some(name) = profile_name(s.header) {
-                if !names.contains(&name) {
+                if seen.insert(name.clone()) {
                     names.push(name);
                 }
             }
@@ -98,13 +100,14 @@ impl Config {
     /// file order: what `use-profile` can switch to.
     pub fn sso_profile_names(&self) -> Result<Vec<String>> {
         let mut names: Vec<String> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for s in self.sections()? {
             let sso = s
                 .entries
                 .iter()
-                .any(|e| e.key == "sso_session" || SSO_KEYS.contains(&e.key.as_str()));
+                .any(|e| e.key == "sso_session" || SSO_KEYS.contains(&e.key.as_ref()));
             if let Some(name) = profile_name(s.header).filter(|_| sso) {
-                if !names.contains(&name) {
+                if seen.insert(name.clone()) {
                     names.push(name);
                 }
             }
@@ -231,7 +234,7 @@ impl Config {
         let Some(profile) = sections
             .iter()
             .rev()
-            .find(|s| profile_name(s.header).as_deref() == Some(name))
+            .find(|s| declares_profile(s.header, name))
         else {
             let names: Vec<String> = sections
                 .iter()
@@ -328,7 +331,7 @@ fn find_session<'a, 's>(sections: &'a [Section<'s>], name: &str) -> Option<&'a S
     sections
         .iter()
         .rev()
-        .find(|s| section_name(s.header, "sso-session").as_deref() == Some(name))
+        .find(|s| section_name_ref(s.header, "sso-session").is_some_and(|n| n == name))
 }
 
 /// `sso_registration_scopes` as the AWS CLI parses it: comma-split, trimmed, empties dropped.
@@ -356,20 +359,33 @@ pub fn profile_name(header: &str) -> Option<String> {
 }
 
 fn section_name(header: &str, kind: &str) -> Option<String> {
+    section_name_ref(header, kind).map(Cow::into_owned)
+}
+
+/// The name a header declares, borrowed in the usual case (`profile name`): lookups in a
+/// 10,000-profile file allocate nothing. shlex for anything quoted or escaped.
+fn section_name_ref<'h>(header: &'h str, kind: &str) -> Option<Cow<'h, str>> {
     if !header.starts_with(kind) {
         return None;
     }
-    // Fast path for the usual `profile name`; shlex for anything quoted or escaped.
     if let Some(rest) = header.strip_prefix(kind).and_then(|r| r.strip_prefix(' ')) {
         let rest = rest.trim_matches([' ', '\t']);
         if !rest.is_empty() && !rest.contains([' ', '\t', '\'', '"', '\\', '\n', '\r']) {
-            return Some(rest.to_string());
+            return Some(Cow::Borrowed(rest));
         }
     }
     match ini::shlex_split(header)?.as_slice() {
-        [first, name] if first.starts_with(kind) => Some(name.clone()),
+        [first, name] if first.starts_with(kind) => Some(Cow::Owned(name.clone())),
         _ => None,
     }
+}
+
+/// Whether `header` declares the profile `name`, without allocating in the usual case.
+fn declares_profile(header: &str, name: &str) -> bool {
+    if header == "default" {
+        return name == "default";
+    }
+    section_name_ref(header, "profile").is_some_and(|n| n == name)
 }
 
 fn unknown_profile(name: &str, names: &[String], path: &str) -> Error {
