@@ -193,7 +193,7 @@ proptest! {
         let theirs = python_parse(&texts);
         for (text, theirs) in texts.iter().zip(theirs) {
             let ours = ini::parse(text, "f").ok().map(|sections| {
-                sections.iter().map(|s| (s.header.to_string(), s.entries.iter().map(|e| (e.key.clone(), e.value.clone())).collect::<BTreeMap<_, _>>())).collect::<BTreeMap<_, _>>()
+                sections.iter().map(|s| (s.header.to_string(), s.entries.iter().map(|e| (e.key.to_string(), e.value.to_string())).collect::<BTreeMap<_, _>>())).collect::<BTreeMap<_, _>>()
             });
             prop_assert_eq!(ours, theirs, "config:\n{}", text);
         }
