@@ -1,0 +1,216 @@
+//! `cargo bench --bench report`: one table of what sso-env costs, each beside botocore doing the
+//! same job where there is one, as medians (and p90) over many runs and their ratio. Single runs
+//! on a 2-core machine mislead; timed assertions do not belong in tests, so figures live here.
+//!
+//! - export, warm: token and role credentials cached (config parse, one file read, print);
+//! - export, cold: role credentials fetched from the local Identity Center stand-in;
+//! - botocore: a Python process resolving the same profile from the same AWS CLI cache (what
+//!   `aws configure export-credentials` does before printing), and in-process, import excluded;
+//! - use-profile end to end and one prompt draw, timed inside bash and zsh ($EPOCHREALTIME);
+//! - a 10,000-profile config: warm export and `profiles --names` (botocore: the same export,
+//!   and `available_profiles`);
+//! - footprint: binary size and peak memory of a warm export.
+//!
+//! `BENCH_RUNS` sets the number of runs of the fast cases (default 200).
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use support::Sandbox;
+
+fn main() {
+    let runs: usize = std::env::var("BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(200);
+    let slow_runs = (runs / 10).max(10);
+    let sb = Sandbox::new();
+    sb.seed_token("koa", Duration::from_secs(8 * 3600));
+    let bin = support::bin().display().to_string();
+    let export = ["export", "koa-dev-customer", "--format", "bash"];
+    let mut rows: Vec<Row> = Vec::new();
+
+    let warm = sample(runs, || time_ok(&sb, &export));
+    let cache_file = sb.role_cache_path("931827427725", "idp_customer_access", "koa");
+    let cold = sample((runs / 5).max(10), || {
+        let _ = std::fs::remove_file(&cache_file);
+        time_ok(&sb, &export)
+    });
+    sb.ok(&export);
+    let calls = sb.server.count("GetRoleCredentials");
+    let boto_warm = sample(slow_runs, || time_python(&sb, &botocore_script("koa-dev-customer", "~/.aws/cli/cache")));
+    assert_eq!(sb.server.count("GetRoleCredentials"), calls, "botocore used the cache");
+    let boto_in_process = in_process(&sb, runs);
+    let empty_cache = sb.home().join("empty-cache");
+    let boto_cold = sample(slow_runs, || {
+        let _ = std::fs::remove_dir_all(&empty_cache);
+        time_python(&sb, &botocore_script("koa-dev-customer", &empty_cache.display().to_string()))
+    });
+    rows.push(Row::new("export, warm (both caches)", &warm).versus("botocore, new process", &boto_warm));
+    rows.push(Row::new("export, warm", &warm).versus("botocore in-process, import excluded", &[boto_in_process]));
+    rows.push(Row::new("export, cold (GetRoleCredentials)", &cold).versus("botocore, new process", &boto_cold));
+
+    let init = |shell: &str| format!("eval \"$('{bin}' init {shell})\"\n");
+    let active = "use-profile koa-dev-customer\n";
+    let use_profile = shell_timings(&sb, "bash", &format!("{}{}", init("bash"), timing_loop("use-profile koa-dev-customer", runs)));
+    let prompt_bash = shell_timings(&sb, "bash", &format!("{}{active}{}", init("bash"), timing_loop("__sso_env_prompt_command", runs * 5)));
+    let prompt_zsh = shell_timings(&sb, "zsh", &format!("{}{active}{}", init("zsh"), timing_loop("__sso_env_precmd", runs * 5)));
+    rows.push(Row::new("use-profile, bash, warm, end to end", &use_profile));
+    rows.push(Row::new("prompt draw with segment, bash", &prompt_bash));
+    rows.push(Row::new("prompt draw with segment, zsh", &prompt_zsh));
+
+    // A 10,000-profile config; the profile in use is the last section.
+    let mut big = String::from(support::CONFIG);
+    for i in 0..10_000 {
+        big.push_str(&format!("\n[profile p{i:05}-team-role]\nsso_session = koa\nsso_account_id = {}\nsso_role_name = ReadOnly\nregion = eu-west-1\noutput = json\n", 100_000_000_000u64 + i));
+    }
+    big.push_str("\n[profile the-last-one]\nsso_session = koa\nsso_account_id = 931827427725\nsso_role_name = idp_customer_access\nregion = eu-west-1\n");
+    sb.write_config(&big);
+    let big_export = ["export", "the-last-one", "--format", "bash"];
+    sb.ok(&big_export);
+    let big_warm = sample(runs / 2, || time_ok(&sb, &big_export));
+    let big_names = sample(runs / 2, || time_ok(&sb, &["profiles", "--names"]));
+    let boto_big = sample(slow_runs.min(10), || time_python(&sb, &botocore_script("the-last-one", "~/.aws/cli/cache")));
+    let boto_names = sample(slow_runs.min(10), || time_python(&sb, "import botocore.session\nprint('\\n'.join(botocore.session.Session().available_profiles))"));
+    rows.push(Row::new("export, warm, 10,000 profiles", &big_warm).versus("botocore, new process", &boto_big));
+    rows.push(Row::new("profiles --names, 10,000 profiles", &big_names).versus("botocore available_profiles", &boto_names));
+
+    println!("sso-env benchmark report: medians over N runs, {} cores", std::thread::available_parallelism().map_or(0, |n| n.get()));
+    println!();
+    println!("{:<38} {:>5} {:>10} {:>10}   {:<38} {:>10} {:>8}", "case", "N", "median", "p90", "beside", "median", "ratio");
+    for r in &rows {
+        r.print();
+    }
+    println!();
+    let size = std::fs::metadata(support::bin()).map_or(0, |m| m.len());
+    println!("binary: {:.1} MiB ({})", size as f64 / 1048576.0, support::bin().display());
+    sb.write_config(support::CONFIG);
+    if let Some(kb) = peak_rss_kb(&sb, &export) {
+        println!("peak memory of a warm export: {kb} KiB (maximum resident set size)");
+    }
+}
+
+struct Row {
+    case: String,
+    n: usize,
+    median: Duration,
+    p90: Duration,
+    beside: Option<(String, Duration)>,
+}
+
+impl Row {
+    fn new(case: &str, v: &[Duration]) -> Row {
+        Row { case: case.into(), n: v.len(), median: median(v), p90: v[v.len() * 9 / 10], beside: None }
+    }
+
+    fn versus(mut self, what: &str, v: &[Duration]) -> Row {
+        self.beside = Some((what.into(), median(v)));
+        self
+    }
+
+    fn print(&self) {
+        let (what, theirs, ratio) = match &self.beside {
+            Some((w, d)) => (w.as_str(), format!("{:.3}ms", ms(*d)), format!("{:.1}x", ms(*d) / ms(self.median))),
+            None => ("", String::new(), String::new()),
+        };
+        println!("{:<38} {:>5} {:>8.3}ms {:>8.3}ms   {:<38} {:>10} {:>8}", self.case, self.n, ms(self.median), ms(self.p90), what, theirs, ratio);
+    }
+}
+
+/// botocore resolving `profile`'s credentials with the AWS CLI's role cache at `cache`, then
+/// printing them.
+fn botocore_script(profile: &str, cache: &str) -> String {
+    format!(
+        r#"
+import os, botocore.session
+from botocore.utils import JSONFileCache
+s = botocore.session.Session(profile="{profile}")
+s.get_component("credential_provider").get_provider("sso").cache = JSONFileCache(os.path.expanduser("{cache}"))
+c = s.get_credentials().get_frozen_credentials()
+print("export AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_SESSION_TOKEN=%s" % (c.access_key, c.secret_key, c.token))
+"#
+    )
+}
+
+/// The same resolution inside one warm Python process, import excluded: the median.
+fn in_process(sb: &Sandbox, runs: usize) -> Duration {
+    let script = format!(
+        r#"
+import os, time, statistics, botocore.session
+from botocore.utils import JSONFileCache
+times = []
+for _ in range({runs}):
+    t = time.perf_counter()
+    s = botocore.session.Session(profile="koa-dev-customer")
+    s.get_component("credential_provider").get_provider("sso").cache = JSONFileCache(os.path.expanduser("~/.aws/cli/cache"))
+    c = s.get_credentials().get_frozen_credentials()
+    times.append(time.perf_counter() - t)
+print(statistics.median(times))
+"#
+    );
+    let out = support::python(sb, &script);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    Duration::from_secs_f64(String::from_utf8_lossy(&out.stdout).trim().parse().unwrap())
+}
+
+fn time_ok(sb: &Sandbox, args: &[&str]) -> Duration {
+    let t = Instant::now();
+    let out = sb.command(args).stdout(Stdio::piped()).output().unwrap();
+    let d = t.elapsed();
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    d
+}
+
+fn time_python(sb: &Sandbox, script: &str) -> Duration {
+    let t = Instant::now();
+    let out = support::python(sb, script);
+    let d = t.elapsed();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    d
+}
+
+/// A shell loop printing the start and end of each run of `cmd` ($EPOCHREALTIME, seconds).
+fn timing_loop(cmd: &str, n: usize) -> String {
+    format!("for ((i = 0; i < {n}; i++)); do s=$EPOCHREALTIME; {cmd}; e=$EPOCHREALTIME; echo \"T $s $e\"; done")
+}
+
+fn shell_timings(sb: &Sandbox, shell: &str, script: &str) -> Vec<Duration> {
+    let mut cmd = std::process::Command::new(shell);
+    sb.clean_env(&mut cmd);
+    let out = cmd.arg("-c").arg(script).stderr(Stdio::inherit()).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut v: Vec<Duration> = text
+        .lines()
+        .filter_map(|l| {
+            let mut it = l.strip_prefix("T ")?.split(' ').map(|x| x.parse::<f64>().ok());
+            let (s, e) = (it.next()??, it.next()??);
+            Some(Duration::from_secs_f64((e - s).max(0.0)))
+        })
+        .collect();
+    assert!(!v.is_empty(), "{shell} printed no timings: {text}");
+    v.sort();
+    v
+}
+
+/// Peak RSS of one run, from GNU time when it is installed.
+fn peak_rss_kb(sb: &Sandbox, args: &[&str]) -> Option<u64> {
+    let mut cmd = std::process::Command::new("/usr/bin/time");
+    sb.clean_env(&mut cmd);
+    let out = cmd.args(["-f", "%M"]).arg(support::bin()).args(args).stdout(Stdio::null()).output().ok()?;
+    String::from_utf8_lossy(&out.stderr).lines().last()?.trim().parse().ok()
+}
+
+fn sample(n: usize, mut f: impl FnMut() -> Duration) -> Vec<Duration> {
+    f(); // warm the page cache and the stand-in's connection handling
+    let mut v: Vec<Duration> = (0..n).map(|_| f()).collect();
+    v.sort();
+    v
+}
+
+fn median(v: &[Duration]) -> Duration {
+    v[v.len() / 2]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
