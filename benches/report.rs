@@ -22,7 +22,10 @@ use std::time::{Duration, Instant};
 use support::Sandbox;
 
 fn main() {
-    let runs: usize = std::env::var("BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(200);
+    let runs: usize = std::env::var("BENCH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200);
     let slow_runs = (runs / 10).max(10);
     let sb = Sandbox::new();
     sb.seed_token("koa", Duration::from_secs(8 * 3600));
@@ -38,24 +41,71 @@ fn main() {
     });
     sb.ok(&export);
     let calls = sb.server.count("GetRoleCredentials");
-    let boto_warm = sample(slow_runs, || time_python(&sb, &botocore_script("koa-dev-customer", "~/.aws/cli/cache")));
-    assert_eq!(sb.server.count("GetRoleCredentials"), calls, "botocore used the cache");
+    let boto_warm = sample(slow_runs, || {
+        time_python(
+            &sb,
+            &botocore_script("koa-dev-customer", "~/.aws/cli/cache"),
+        )
+    });
+    assert_eq!(
+        sb.server.count("GetRoleCredentials"),
+        calls,
+        "botocore used the cache"
+    );
     let boto_in_process = in_process(&sb, runs);
     let empty_cache = sb.home().join("empty-cache");
     let boto_cold = sample(slow_runs, || {
         let _ = std::fs::remove_dir_all(&empty_cache);
-        time_python(&sb, &botocore_script("koa-dev-customer", &empty_cache.display().to_string()))
+        time_python(
+            &sb,
+            &botocore_script("koa-dev-customer", &empty_cache.display().to_string()),
+        )
     });
-    rows.push(Row::new("export, warm (both caches)", &warm).versus("botocore, new process", &boto_warm));
-    rows.push(Row::new("export, warm", &warm).versus("botocore in-process, import excluded", &[boto_in_process]));
-    rows.push(Row::new("export, cold (GetRoleCredentials)", &cold).versus("botocore, new process", &boto_cold));
+    rows.push(
+        Row::new("export, warm (both caches)", &warm).versus("botocore, new process", &boto_warm),
+    );
+    rows.push(
+        Row::new("export, warm", &warm)
+            .versus("botocore in-process, import excluded", &[boto_in_process]),
+    );
+    rows.push(
+        Row::new("export, cold (GetRoleCredentials)", &cold)
+            .versus("botocore, new process", &boto_cold),
+    );
 
     let init = |shell: &str| format!("eval \"$('{bin}' init {shell})\"\n");
     let active = "use-profile koa-dev-customer\n";
-    let use_profile = shell_timings(&sb, "bash", &format!("{}{}", init("bash"), timing_loop("use-profile koa-dev-customer", runs)));
-    let prompt_bash = shell_timings(&sb, "bash", &format!("{}{active}{}", init("bash"), timing_loop("__sso_env_prompt_command", runs * 5)));
-    let prompt_zsh = shell_timings(&sb, "zsh", &format!("{}{active}{}", init("zsh"), timing_loop("__sso_env_precmd", runs * 5)));
-    rows.push(Row::new("use-profile, bash, warm, end to end", &use_profile));
+    let use_profile = shell_timings(
+        &sb,
+        "bash",
+        &format!(
+            "{}{}",
+            init("bash"),
+            timing_loop("use-profile koa-dev-customer", runs)
+        ),
+    );
+    let prompt_bash = shell_timings(
+        &sb,
+        "bash",
+        &format!(
+            "{}{active}{}",
+            init("bash"),
+            timing_loop("__sso_env_prompt_command", runs * 5)
+        ),
+    );
+    let prompt_zsh = shell_timings(
+        &sb,
+        "zsh",
+        &format!(
+            "{}{active}{}",
+            init("zsh"),
+            timing_loop("__sso_env_precmd", runs * 5)
+        ),
+    );
+    rows.push(Row::new(
+        "use-profile, bash, warm, end to end",
+        &use_profile,
+    ));
     rows.push(Row::new("prompt draw with segment, bash", &prompt_bash));
     rows.push(Row::new("prompt draw with segment, zsh", &prompt_zsh));
 
@@ -70,20 +120,40 @@ fn main() {
     sb.ok(&big_export);
     let big_warm = sample(runs / 2, || time_ok(&sb, &big_export));
     let big_names = sample(runs / 2, || time_ok(&sb, &["profiles", "--names"]));
-    let boto_big = sample(slow_runs.min(10), || time_python(&sb, &botocore_script("the-last-one", "~/.aws/cli/cache")));
-    let boto_names = sample(slow_runs.min(10), || time_python(&sb, "import botocore.session\nprint('\\n'.join(botocore.session.Session().available_profiles))"));
-    rows.push(Row::new("export, warm, 10,000 profiles", &big_warm).versus("botocore, new process", &boto_big));
-    rows.push(Row::new("profiles --names, 10,000 profiles", &big_names).versus("botocore available_profiles", &boto_names));
+    let boto_big = sample(slow_runs.min(10), || {
+        time_python(&sb, &botocore_script("the-last-one", "~/.aws/cli/cache"))
+    });
+    let boto_names = sample(slow_runs.min(10), || {
+        time_python(&sb, "import botocore.session\nprint('\\n'.join(botocore.session.Session().available_profiles))")
+    });
+    rows.push(
+        Row::new("export, warm, 10,000 profiles", &big_warm)
+            .versus("botocore, new process", &boto_big),
+    );
+    rows.push(
+        Row::new("profiles --names, 10,000 profiles", &big_names)
+            .versus("botocore available_profiles", &boto_names),
+    );
 
-    println!("sso-env benchmark report: medians over N runs, {} cores", std::thread::available_parallelism().map_or(0, |n| n.get()));
+    println!(
+        "sso-env benchmark report: medians over N runs, {} cores",
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
     println!();
-    println!("{:<38} {:>5} {:>10} {:>10}   {:<38} {:>10} {:>8}", "case", "N", "median", "p90", "beside", "median", "ratio");
+    println!(
+        "{:<38} {:>5} {:>10} {:>10}   {:<38} {:>10} {:>8}",
+        "case", "N", "median", "p90", "beside", "median", "ratio"
+    );
     for r in &rows {
         r.print();
     }
     println!();
     let size = std::fs::metadata(support::bin()).map_or(0, |m| m.len());
-    println!("binary: {:.1} MiB ({})", size as f64 / 1048576.0, support::bin().display());
+    println!(
+        "binary: {:.1} MiB ({})",
+        size as f64 / 1048576.0,
+        support::bin().display()
+    );
     sb.write_config(support::CONFIG);
     if let Some(kb) = peak_rss_kb(&sb, &export) {
         println!("peak memory of a warm export: {kb} KiB (maximum resident set size)");
@@ -100,7 +170,13 @@ struct Row {
 
 impl Row {
     fn new(case: &str, v: &[Duration]) -> Row {
-        Row { case: case.into(), n: v.len(), median: median(v), p90: v[v.len() * 9 / 10], beside: None }
+        Row {
+            case: case.into(),
+            n: v.len(),
+            median: median(v),
+            p90: v[v.len() * 9 / 10],
+            beside: None,
+        }
     }
 
     fn versus(mut self, what: &str, v: &[Duration]) -> Row {
@@ -110,10 +186,23 @@ impl Row {
 
     fn print(&self) {
         let (what, theirs, ratio) = match &self.beside {
-            Some((w, d)) => (w.as_str(), format!("{:.3}ms", ms(*d)), format!("{:.1}x", ms(*d) / ms(self.median))),
+            Some((w, d)) => (
+                w.as_str(),
+                format!("{:.3}ms", ms(*d)),
+                format!("{:.1}x", ms(*d) / ms(self.median)),
+            ),
             None => ("", String::new(), String::new()),
         };
-        println!("{:<38} {:>5} {:>8.3}ms {:>8.3}ms   {:<38} {:>10} {:>8}", self.case, self.n, ms(self.median), ms(self.p90), what, theirs, ratio);
+        println!(
+            "{:<38} {:>5} {:>8.3}ms {:>8.3}ms   {:<38} {:>10} {:>8}",
+            self.case,
+            self.n,
+            ms(self.median),
+            ms(self.p90),
+            what,
+            theirs,
+            ratio
+        );
     }
 }
 
@@ -149,7 +238,11 @@ print(statistics.median(times))
 "#
     );
     let out = support::python(sb, &script);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     Duration::from_secs_f64(String::from_utf8_lossy(&out.stdout).trim().parse().unwrap())
 }
 
@@ -157,7 +250,11 @@ fn time_ok(sb: &Sandbox, args: &[&str]) -> Duration {
     let t = Instant::now();
     let out = sb.command(args).stdout(Stdio::piped()).output().unwrap();
     let d = t.elapsed();
-    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     d
 }
 
@@ -165,7 +262,11 @@ fn time_python(sb: &Sandbox, script: &str) -> Duration {
     let t = Instant::now();
     let out = support::python(sb, script);
     let d = t.elapsed();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     d
 }
 
@@ -177,12 +278,20 @@ fn timing_loop(cmd: &str, n: usize) -> String {
 fn shell_timings(sb: &Sandbox, shell: &str, script: &str) -> Vec<Duration> {
     let mut cmd = std::process::Command::new(shell);
     sb.clean_env(&mut cmd);
-    let out = cmd.arg("-c").arg(script).stderr(Stdio::inherit()).output().unwrap();
+    let out = cmd
+        .arg("-c")
+        .arg(script)
+        .stderr(Stdio::inherit())
+        .output()
+        .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     let mut v: Vec<Duration> = text
         .lines()
         .filter_map(|l| {
-            let mut it = l.strip_prefix("T ")?.split(' ').map(|x| x.parse::<f64>().ok());
+            let mut it = l
+                .strip_prefix("T ")?
+                .split(' ')
+                .map(|x| x.parse::<f64>().ok());
             let (s, e) = (it.next()??, it.next()??);
             Some(Duration::from_secs_f64((e - s).max(0.0)))
         })
@@ -196,8 +305,19 @@ fn shell_timings(sb: &Sandbox, shell: &str, script: &str) -> Vec<Duration> {
 fn peak_rss_kb(sb: &Sandbox, args: &[&str]) -> Option<u64> {
     let mut cmd = std::process::Command::new("/usr/bin/time");
     sb.clean_env(&mut cmd);
-    let out = cmd.args(["-f", "%M"]).arg(support::bin()).args(args).stdout(Stdio::null()).output().ok()?;
-    String::from_utf8_lossy(&out.stderr).lines().last()?.trim().parse().ok()
+    let out = cmd
+        .args(["-f", "%M"])
+        .arg(support::bin())
+        .args(args)
+        .stdout(Stdio::null())
+        .output()
+        .ok()?;
+    String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .last()?
+        .trim()
+        .parse()
+        .ok()
 }
 
 fn sample(n: usize, mut f: impl FnMut() -> Duration) -> Vec<Duration> {

@@ -161,11 +161,7 @@ impl Oidc {
         device_code: &str,
     ) -> Result<NewToken, TokenError> {
         let req = self
-            .client
-            .create_token()
-            .client_id(&reg.client_id)
-            .client_secret(&reg.client_secret)
-            .grant_type("urn:ietf:params:oauth:grant-type:device_code")
+            .create_token(reg, "urn:ietf:params:oauth:grant-type:device_code")
             .device_code(device_code);
         self.token(req)
     }
@@ -178,11 +174,7 @@ impl Oidc {
         redirect_uri: &str,
     ) -> Result<NewToken, TokenError> {
         let req = self
-            .client
-            .create_token()
-            .client_id(&reg.client_id)
-            .client_secret(&reg.client_secret)
-            .grant_type("authorization_code")
+            .create_token(reg, "authorization_code")
             .code(code)
             .code_verifier(verifier)
             .redirect_uri(redirect_uri);
@@ -191,13 +183,22 @@ impl Oidc {
 
     pub fn refresh(&self, reg: &Registration, refresh_token: &str) -> Result<NewToken, TokenError> {
         let req = self
-            .client
+            .create_token(reg, "refresh_token")
+            .refresh_token(refresh_token);
+        self.token(req)
+    }
+
+    /// CreateToken for this client and grant type; the caller adds the grant's fields.
+    fn create_token(
+        &self,
+        reg: &Registration,
+        grant_type: &str,
+    ) -> aws_sdk_ssooidc::operation::create_token::builders::CreateTokenFluentBuilder {
+        self.client
             .create_token()
             .client_id(&reg.client_id)
             .client_secret(&reg.client_secret)
-            .grant_type("refresh_token")
-            .refresh_token(refresh_token);
-        self.token(req)
+            .grant_type(grant_type)
     }
 
     fn token(

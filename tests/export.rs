@@ -302,19 +302,7 @@ fn concurrent_exports_with_a_cold_cache_make_one_call() {
     sb.seed_token("koa", 8 * HOUR);
     sb.server
         .set_delay("GetRoleCredentials", Duration::from_millis(300));
-    let children: Vec<_> = (0..20)
-        .map(|_| {
-            sb.command(&["export", "koa-dev-customer", "--format", "json"])
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .unwrap()
-        })
-        .collect();
-    let outs: Vec<_> = children
-        .into_iter()
-        .map(|c| c.wait_with_output().unwrap())
-        .collect();
+    let outs = sb.run_concurrently(&["export", "koa-dev-customer", "--format", "json"], 20);
     for o in &outs {
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     }

@@ -379,17 +379,7 @@ fn a_token_close_to_expiry_is_refreshed_once_and_botocore_reads_it() {
     let before = read_json(&sb.token_path("koa"));
     age_token(&sb, 600);
     // Twenty exports at once, nothing cached: one refresh, one role fetch.
-    let children: Vec<_> = (0..20)
-        .map(|_| {
-            sb.command(&["export", "koa-dev-customer", "--format", "json"])
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .unwrap()
-        })
-        .collect();
-    for c in children {
-        let out = c.wait_with_output().unwrap();
+    for out in sb.run_concurrently(&["export", "koa-dev-customer", "--format", "json"], 20) {
         assert!(
             out.status.success(),
             "{}",

@@ -138,6 +138,24 @@ impl Sandbox {
         self.command(args).output().unwrap()
     }
 
+    /// Starts `n` copies of `sso-env ARGS` at once (shells restored together by tmux, say) and
+    /// waits for all of them.
+    pub fn run_concurrently(&self, args: &[&str], n: usize) -> Vec<Output> {
+        let children: Vec<_> = (0..n)
+            .map(|_| {
+                self.command(args)
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        children
+            .into_iter()
+            .map(|c| c.wait_with_output().unwrap())
+            .collect()
+    }
+
     /// Runs and expects success; returns stdout.
     pub fn ok(&self, args: &[&str]) -> String {
         let out = self.run(args);
