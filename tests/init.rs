@@ -57,10 +57,15 @@ const FISH: ShellCase = ShellCase {
 };
 
 fn start(sb: &Sandbox, case: &ShellCase, wrapper: &str) -> Tmux {
+    // sso-env itself is on PATH, for completion of its own arguments.
+    let path = format!(
+        "{}:{}",
+        support::bin().parent().unwrap().display(),
+        std::env::var("PATH").unwrap()
+    );
     let env = format!(
         "env -i HOME='{home}' PATH='{path}' TERM=xterm-256color LANG=C.UTF-8 AWS_ENDPOINT_URL_SSO='{url}' AWS_ENDPOINT_URL_SSO_OIDC='{url}'",
         home = sb.home().display(),
-        path = std::env::var("PATH").unwrap(),
         url = sb.server.url()
     );
     let t = Tmux::start(&format!(
@@ -126,6 +131,24 @@ fn everyday_flow(case: &ShellCase) {
     });
     t.key("C-c");
     t.wait_for("an empty command line", |s| last_line(s).ends_with("$"));
+    // And for sso-env's own profile arguments.
+    t.keys_literal("sso-env export koa-d");
+    t.key("Tab");
+    t.wait_for("a profile completed for sso-env export", |s| {
+        last_line(s).ends_with("sso-env export koa-dev-customer")
+    });
+    t.key("C-c");
+    t.wait_for("an empty command line", |s| last_line(s).ends_with("$"));
+    if case.name == "bash" {
+        // The rest comes from clap's completion, loaded on first use.
+        t.keys_literal("sso-env disc");
+        t.key("Tab");
+        t.wait_for("a subcommand completed", |s| {
+            last_line(s).ends_with("sso-env discover")
+        });
+        t.key("C-c");
+        t.wait_for("an empty command line", |s| last_line(s).ends_with("$"));
+    }
 
     // A failed export changes nothing.
     let out = t.run("use-profile no-such-profile");

@@ -575,3 +575,43 @@ fn logout_removes_tokens_and_sso_role_credentials() {
     let line = sb.fails(&["export", "legacy-style"]);
     assert!(line.contains("not signed in"), "{line}");
 }
+
+#[test]
+fn ctrl_c_while_waiting_leaves_no_half_written_file() {
+    let sb = Sandbox::new();
+    sb.server
+        .set_device_script(DeviceScript::approve_after(10_000));
+    let mut child = sb
+        .command(&["login", "--profile", "legacy-style", "--no-browser"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until it is polling, then interrupt it as Ctrl-C would.
+    for _ in 0..200 {
+        if sb.server.count("CreateToken") >= 1 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    assert!(
+        sb.server.count("CreateToken") >= 1,
+        "the sign-in started polling"
+    );
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let status = child.wait().unwrap();
+    assert!(!status.success());
+    assert!(
+        !sb.token_path(support::START_URL).exists(),
+        "no token written"
+    );
+    for entry in std::fs::read_dir(sb.sso_cache_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        assert!(
+            !name.starts_with('.') && name.ends_with(".json"),
+            "a stray file: {name}"
+        );
+        serde_json::from_slice::<Value>(&std::fs::read(&path).unwrap())
+            .unwrap_or_else(|e| panic!("{name} is whole JSON: {e}"));
+    }
+}
