@@ -103,7 +103,8 @@ pub fn render(sh: HookShell, opts: &Options) -> Result<String> {
         .replace("{{exe}}", &exe)
         .replace("{{cmd}}", &opts.cmd)
         .replace("{{prompt}}", prompt)
-        .replace("{{picker_key}}", &picker_key);
+        .replace("{{picker_key}}", &picker_key)
+        .replace("{{picker_key_bare}}", &key);
     Ok(match sh {
         HookShell::Cmd => out.replace('\n', "\r\n"),
         _ => out,

@@ -469,3 +469,41 @@ fn profiles_names_and_status() {
         "{out}"
     );
 }
+
+/// The opt-in key binding opens the picker; the prompt is redrawn with the chosen profile.
+fn picker_key(case: &ShellCase, key_notation: &str) {
+    let sb = sandbox();
+    let init = format!(" init {}", case.name);
+    let install = case
+        .install
+        .replace(&init, &format!("{init} --picker-key '{key_notation}'"));
+    let case = ShellCase {
+        install: Box::leak(install.into_boxed_str()),
+        ..*case
+    };
+    let t = start(&sb, &case, "");
+    t.key("C-g");
+    t.wait_text("AWS profile>");
+    t.keys_literal("legac");
+    t.wait_text("> legacy-style");
+    t.key("Enter");
+    t.wait_for("the prompt redrawn with the profile", |s| {
+        last_line(s).contains("(legacy-style ReadOnly ")
+    });
+    assert_eq!(show(&t, &case, "AWS_PROFILE"), "legacy-style");
+}
+
+#[test]
+fn bash_picker_key() {
+    picker_key(&BASH, "\\C-g");
+}
+
+#[test]
+fn zsh_picker_key() {
+    picker_key(&ZSH, "^G");
+}
+
+#[test]
+fn fish_picker_key() {
+    picker_key(&FISH, "\\cg");
+}
