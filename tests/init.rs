@@ -221,6 +221,21 @@ fn everyday_flow(case: &ShellCase) {
     t.wait_for("a fresh hour in the prompt", |s| {
         s.contains("(koa-prod-admin ReadOnly 59m)") || s.contains("(koa-prod-admin ReadOnly 1h00m)")
     });
+    // When refreshing would need an interactive sign-in, the prompt says so instead.
+    sb.server.set_role_credentials_ttl(Duration::from_secs(300));
+    std::fs::remove_dir_all(sb.role_cache_dir()).unwrap();
+    t.run("use-profile koa-dev-customer");
+    std::fs::remove_file(sb.token_path("koa")).unwrap();
+    std::fs::remove_dir_all(sb.role_cache_dir()).unwrap();
+    // A minute has passed since the last try, as far as the hook knows.
+    t.run(if case.name == "fish" {
+        "set -g __sso_env_last_try 0"
+    } else {
+        "__sso_env_last_try=0"
+    });
+    t.wait_for("login-needed in the prompt", |s| {
+        last_line(s).contains("login-needed) $")
+    });
 }
 
 fn last_line(screen: &str) -> &str {
