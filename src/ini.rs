@@ -79,22 +79,14 @@ pub fn parse<'a>(text: &'a str, path: &str) -> Result<Vec<Section<'a>>> {
             }
         }
         blank_lines = 0;
-        if let Some(rest) = trimmed.strip_prefix('[') {
-            let Some(end) = rest.rfind(']') else {
-                return Err(at(
-                    path,
-                    lineno,
-                    "section header has no closing ']'; write it as [profile NAME]",
-                ));
-            };
-            let header = &rest[..end];
-            if header.is_empty() {
-                return Err(at(
-                    path,
-                    lineno,
-                    "empty section header '[]'; write it as [profile NAME]",
-                ));
-            }
+        // A header as Python's SECTCRE matches one: `[`, at least one character, the last `]`.
+        // Anything else starting with `[` is read as a setting, as Python reads it.
+        let header = trimmed.strip_prefix('[').and_then(|rest| {
+            rest.rfind(']')
+                .filter(|end| *end > 0)
+                .map(|end| &rest[..end])
+        });
+        if let Some(header) = header {
             if let Some(first) = seen.insert(header, lineno) {
                 return Err(at(
                     path,
@@ -112,6 +104,19 @@ pub fn parse<'a>(text: &'a str, path: &str) -> Result<Vec<Section<'a>>> {
             value_indent = None;
             continue;
         }
+        let delimiter = trimmed.find(['=', ':']);
+        if delimiter.is_none() && trimmed.starts_with('[') {
+            let what = if trimmed == "[]" {
+                "empty section header '[]'"
+            } else {
+                "section header has no closing ']'"
+            };
+            return Err(at(
+                path,
+                lineno,
+                &format!("{what}; write it as [profile NAME]"),
+            ));
+        }
         let Some(section) = sections.last_mut() else {
             return Err(at(
                 path,
@@ -119,7 +124,7 @@ pub fn parse<'a>(text: &'a str, path: &str) -> Result<Vec<Section<'a>>> {
                 "setting before any [section] header; put it under [default] or [profile NAME]",
             ));
         };
-        let Some(pos) = trimmed.find(['=', ':']) else {
+        let Some(pos) = delimiter else {
             return Err(at(
                 path,
                 lineno,
@@ -243,6 +248,17 @@ mod tests {
         let s = parse("[p]\na =\n  x\n\n  y\n\n\nb = 1\n", "cfg").unwrap();
         assert_eq!(s[0].get("a"), Some("\nx\n\ny"));
         assert_eq!(s[0].get("b"), Some("1"));
+    }
+
+    #[test]
+    fn only_bracketed_text_is_a_header() {
+        let s = parse("[a]\n\t[: x\n[b] trailing\n", "cfg").unwrap();
+        assert_eq!(s[0].get("["), Some("x"));
+        assert_eq!(s[1].header, "b");
+        assert!(parse("[]\n", "cfg")
+            .unwrap_err()
+            .to_string()
+            .contains("empty section header"));
     }
 
     #[test]
