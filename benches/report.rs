@@ -7,8 +7,8 @@
 //! - botocore: a Python process resolving the same profile from the same AWS CLI cache (what
 //!   `aws configure export-credentials` does before printing), and in-process, import excluded;
 //! - use-profile end to end and one prompt draw, timed inside bash and zsh ($EPOCHREALTIME);
-//! - a 10,000-profile config: warm export and `profiles --names` (botocore: the same export,
-//!   and `available_profiles`);
+//! - a 10,000-profile config: warm export, `profiles --names` (botocore: the same export, and
+//!   `available_profiles`) and the `profiles` table, which resolves every profile;
 //! - footprint: binary size and peak memory of a warm export.
 //!
 //! `BENCH_RUNS` sets the number of runs of the fast cases (default 200).
@@ -120,6 +120,7 @@ fn main() {
     sb.ok(&big_export);
     let big_warm = sample(runs / 2, || time_ok(&sb, &big_export));
     let big_names = sample(runs / 2, || time_ok(&sb, &["profiles", "--names"]));
+    let big_table = sample(slow_runs.min(10), || time_ok(&sb, &["profiles"]));
     let boto_big = sample(slow_runs.min(10), || {
         time_python(&sb, &botocore_script("the-last-one", "~/.aws/cli/cache"))
     });
@@ -134,6 +135,10 @@ fn main() {
         Row::new("profiles --names, 10,000 profiles", &big_names)
             .versus("botocore available_profiles", &boto_names),
     );
+    rows.push(Row::new(
+        "profiles (table, sign-in state), 10,000",
+        &big_table,
+    ));
 
     println!(
         "sso-env benchmark report: medians over N runs, {} cores",

@@ -4,6 +4,8 @@
 //! thing here, and one it refuses is refused here with the line to fix.
 
 use std::borrow::Cow;
+use std::cell::{Cell, OnceCell};
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use crate::error::{shown, Error, Result};
@@ -78,47 +80,152 @@ impl Config {
         Config { path, text }
     }
 
-    fn sections(&self) -> Result<Vec<Section<'_>>> {
-        ini::parse(&self.text, &self.path.display().to_string())
+    /// The file parsed once, for commands that look at many profiles.
+    pub fn parse(&self) -> Result<Parsed<'_>> {
+        let sections = ini::parse(&self.text, &self.path.display().to_string())?;
+        Ok(Parsed {
+            config: self,
+            sections,
+            lookups: Cell::new(0),
+            index: OnceCell::new(),
+        })
     }
 
     /// Every profile name, in file order, without duplicates.
     pub fn profile_names(&self) -> Result<Vec<String>> {
-        let mut names: Vec<String> = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        for s in self.sections()? {
-            if let Some(name) = profile_name(s.header) {
-                if seen.insert(name.clone()) {
-                    names.push(name);
-                }
-            }
-        }
-        Ok(names)
+        Ok(self.parse()?.profile_names())
     }
 
-    /// The names of profiles that use Identity Center (any `sso_*` key or `sso_session`), in
-    /// file order: what `use-profile` can switch to.
+    /// The names of profiles that use Identity Center, in file order.
     pub fn sso_profile_names(&self) -> Result<Vec<String>> {
-        let mut names: Vec<String> = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        for s in self.sections()? {
-            let sso = s
-                .entries
-                .iter()
-                .any(|e| e.key == "sso_session" || SSO_KEYS.contains(&e.key.as_ref()));
-            if let Some(name) = profile_name(s.header).filter(|_| sso) {
-                if seen.insert(name.clone()) {
-                    names.push(name);
-                }
-            }
-        }
-        Ok(names)
+        Ok(self.parse()?.sso_profile_names())
     }
 
     /// Resolves `name` to an account, a role and where to sign in, validating like botocore.
     pub fn sso_profile(&self, name: &str) -> Result<SsoProfile> {
-        let sections = self.sections()?;
-        let r = self.resolve(&sections, name)?;
+        self.parse()?.sso_profile(name)
+    }
+
+    /// Where `name` signs in; an account and role are not needed for that.
+    pub fn login_settings(&self, name: &str) -> Result<SsoSettings> {
+        self.parse()?.login_settings(name)
+    }
+
+    /// The settings of `[sso-session NAME]`.
+    pub fn session_settings(&self, session: &str) -> Result<SsoSettings> {
+        self.parse()?.session_settings(session)
+    }
+
+    /// The profiles that sign in through `sso`, for logout (their role-cache entries go too).
+    pub fn profiles_using(&self, sso: &SsoSettings) -> Result<Vec<SsoProfile>> {
+        Ok(self.parse()?.profiles_using(sso))
+    }
+
+    /// Every `[sso-session]` name, in file order.
+    pub fn session_names(&self) -> Result<Vec<String>> {
+        Ok(self.parse()?.session_names())
+    }
+}
+
+/// The config parsed once. Later sections win over earlier ones with the same name, as in
+/// botocore. One lookup (export, the warm path) scans the sections; from the second on, an
+/// index by name is built once, so that resolving every profile of a 10,000-profile file
+/// (profiles, logout, discover) stays linear.
+pub struct Parsed<'c> {
+    config: &'c Config,
+    sections: Vec<Section<'c>>,
+    lookups: Cell<usize>,
+    index: OnceCell<Index<'c>>,
+}
+
+/// Section positions by profile name and by sso-session name (the last of each name).
+struct Index<'c> {
+    profiles: HashMap<Cow<'c, str>, usize>,
+    sessions: HashMap<Cow<'c, str>, usize>,
+}
+
+impl<'c> Parsed<'c> {
+    /// Profile names in file order, without duplicates.
+    pub fn profile_names(&self) -> Vec<String> {
+        let mut seen = std::collections::HashSet::new();
+        self.sections
+            .iter()
+            .filter_map(|s| profile_name_ref(s.header))
+            .filter(|n| seen.insert(n.clone()))
+            .map(Cow::into_owned)
+            .collect()
+    }
+
+    fn index(&self) -> &Index<'c> {
+        self.index.get_or_init(|| {
+            let mut ix = Index {
+                profiles: HashMap::new(),
+                sessions: HashMap::new(),
+            };
+            for (i, s) in self.sections.iter().enumerate() {
+                if let Some(name) = profile_name_ref(s.header) {
+                    ix.profiles.insert(name, i);
+                } else if let Some(name) = section_name_ref(s.header, "sso-session") {
+                    ix.sessions.insert(name, i);
+                }
+            }
+            ix
+        })
+    }
+
+    /// The last section declaring profile `name`: a scan on the first lookup, the index from
+    /// the second on.
+    fn profile(&self, name: &str) -> Option<&Section<'c>> {
+        self.lookups.set(self.lookups.get() + 1);
+        if self.lookups.get() > 1 {
+            return self.index().profiles.get(name).map(|i| &self.sections[*i]);
+        }
+        self.sections
+            .iter()
+            .rev()
+            .find(|s| profile_name_ref(s.header).is_some_and(|n| n == name))
+    }
+
+    /// The last `[sso-session name]`, through the index once a profile lookup has built it.
+    fn session(&self, name: &str) -> Option<&Section<'c>> {
+        if let Some(ix) = self.index.get() {
+            return ix.sessions.get(name).map(|i| &self.sections[*i]);
+        }
+        self.sections
+            .iter()
+            .rev()
+            .find(|s| section_name_ref(s.header, "sso-session").is_some_and(|n| n == name))
+    }
+
+    /// Profiles that use Identity Center (any `sso_*` key or `sso_session`): what
+    /// `use-profile` can switch to.
+    pub fn sso_profile_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for s in &self.sections {
+            let sso = s
+                .entries
+                .iter()
+                .any(|e| e.key == "sso_session" || SSO_KEYS.contains(&e.key.as_ref()));
+            if let Some(name) = profile_name_ref(s.header).filter(|_| sso) {
+                if seen.insert(name.clone()) {
+                    names.push(name.into_owned());
+                }
+            }
+        }
+        names
+    }
+
+    pub fn session_names(&self) -> Vec<String> {
+        self.sections
+            .iter()
+            .filter_map(|s| section_name(s.header, "sso-session"))
+            .collect()
+    }
+
+    /// Resolves `name` to an account, a role and where to sign in, validating like botocore.
+    pub fn sso_profile(&self, name: &str) -> Result<SsoProfile> {
+        let r = self.resolve(name)?;
         let missing: Vec<&str> = SSO_KEYS
             .iter()
             .copied()
@@ -135,7 +242,7 @@ impl Config {
             };
             return Err(Error::new(format!(
                 "{}:{}: profile {} is missing {}: {what}; add the missing keys",
-                self.path.display(),
+                self.config.path.display(),
                 r.line,
                 shown(name),
                 missing.join(", ")
@@ -152,8 +259,7 @@ impl Config {
 
     /// Where `name` signs in; an account and role are not needed for that.
     pub fn login_settings(&self, name: &str) -> Result<SsoSettings> {
-        let sections = self.sections()?;
-        let r = self.resolve(&sections, name)?;
+        let r = self.resolve(name)?;
         let missing: Vec<&str> = ["sso_start_url", "sso_region"]
             .into_iter()
             .filter(|k| r.get(k).is_none())
@@ -161,7 +267,7 @@ impl Config {
         if !missing.is_empty() {
             return Err(Error::new(format!(
                 "{}:{}: profile {} is missing {}; add it to the profile or its [sso-session]",
-                self.path.display(),
+                self.config.path.display(),
                 r.line,
                 shown(name),
                 missing.join(", ")
@@ -172,27 +278,22 @@ impl Config {
 
     /// The settings of `[sso-session NAME]`.
     pub fn session_settings(&self, session: &str) -> Result<SsoSettings> {
-        let sections = self.sections()?;
-        let Some(sec) = find_session(&sections, session) else {
-            let names: Vec<String> = sections
-                .iter()
-                .filter_map(|s| section_name(s.header, "sso-session"))
-                .collect();
+        let path = self.config.path.display();
+        let Some(sec) = self.session(session) else {
+            let names = self.session_names();
             let close = crate::suggest::closest(session, names.iter().map(String::as_str), 3);
             let hint = match close.first() {
                 Some(n) => format!("did you mean {}?", shown(n)),
                 None => "add it or run: aws configure sso-session".to_string(),
             };
             return Err(Error::new(format!(
-                "no [sso-session {session}] in {}; {hint}",
-                self.path.display()
+                "no [sso-session {session}] in {path}; {hint}"
             )));
         };
         let get = |k: &str| sec.get(k).filter(|v| !v.is_empty()).map(String::from);
         let (Some(start_url), Some(region)) = (get("sso_start_url"), get("sso_region")) else {
             return Err(Error::new(format!(
-                "{}:{}: [sso-session {session}] needs sso_start_url and sso_region; add them",
-                self.path.display(),
+                "{path}:{}: [sso-session {session}] needs sso_start_url and sso_region; add them",
                 sec.line
             )));
         };
@@ -206,41 +307,23 @@ impl Config {
         })
     }
 
-    /// The profiles that sign in through `sso`, for logout (their role-cache entries go too).
-    pub fn profiles_using(&self, sso: &SsoSettings) -> Result<Vec<SsoProfile>> {
-        let mut out = Vec::new();
-        for name in self.profile_names()? {
-            if let Ok(p) = self.sso_profile(&name) {
-                if p.sso == *sso {
-                    out.push(p);
-                }
-            }
-        }
-        Ok(out)
+    /// The profiles that sign in through `sso`.
+    pub fn profiles_using(&self, sso: &SsoSettings) -> Vec<SsoProfile> {
+        self.profile_names()
+            .iter()
+            .filter_map(|name| self.sso_profile(name).ok())
+            .filter(|p| p.sso == *sso)
+            .collect()
     }
 
-    /// Every `[sso-session]` name, in file order.
-    pub fn session_names(&self) -> Result<Vec<String>> {
-        Ok(self
-            .sections()?
-            .iter()
-            .filter_map(|s| section_name(s.header, "sso-session"))
-            .collect())
-    }
-
-    fn resolve<'s>(&self, sections: &'s [Section<'s>], name: &str) -> Result<Resolved<'s>> {
-        let path = self.path.display();
-        // botocore: a later section with the same profile name wins.
-        let Some(profile) = sections
-            .iter()
-            .rev()
-            .find(|s| declares_profile(s.header, name))
-        else {
-            let names: Vec<String> = sections
-                .iter()
-                .filter_map(|s| profile_name(s.header))
-                .collect();
-            return Err(unknown_profile(name, &names, &path.to_string()));
+    fn resolve(&self, name: &str) -> Result<Resolved<'_>> {
+        let path = self.config.path.display();
+        let Some(profile) = self.profile(name) else {
+            return Err(unknown_profile(
+                name,
+                &self.profile_names(),
+                &path.to_string(),
+            ));
         };
         let at = |key: &str| profile.entry(key).map_or(profile.line, |e| e.line);
         let mut settings: Vec<(&'static str, &str)> = SSO_KEYS
@@ -250,7 +333,7 @@ impl Config {
         let session_name = profile.get("sso_session");
         let mut scopes = None;
         if let Some(session) = session_name {
-            let Some(sec) = find_session(sections, session) else {
+            let Some(sec) = self.session(session) else {
                 return Err(Error::new(format!(
                     "{path}:{}: profile {} uses sso_session {} but there is no [sso-session {session}] section; add it or run: aws configure sso-session",
                     at("sso_session"),
@@ -327,13 +410,6 @@ impl Resolved<'_> {
     }
 }
 
-fn find_session<'a, 's>(sections: &'a [Section<'s>], name: &str) -> Option<&'a Section<'s>> {
-    sections
-        .iter()
-        .rev()
-        .find(|s| section_name_ref(s.header, "sso-session").is_some_and(|n| n == name))
-}
-
 /// `sso_registration_scopes` as the AWS CLI parses it: comma-split, trimmed, empties dropped.
 fn parse_scopes(raw: Option<&str>) -> (Vec<String>, bool) {
     match raw {
@@ -352,10 +428,15 @@ fn parse_scopes(raw: Option<&str>) -> (Vec<String>, bool) {
 /// The profile name a `[...]` header declares, as botocore reads it: `[default]`,
 /// `[profile NAME]` (NAME shlex-split, so it may be quoted).
 pub fn profile_name(header: &str) -> Option<String> {
+    profile_name_ref(header).map(Cow::into_owned)
+}
+
+/// `profile_name`, borrowed in the usual case.
+fn profile_name_ref(header: &str) -> Option<Cow<'_, str>> {
     if header == "default" {
-        return Some("default".to_string());
+        return Some(Cow::Borrowed("default"));
     }
-    section_name(header, "profile")
+    section_name_ref(header, "profile")
 }
 
 fn section_name(header: &str, kind: &str) -> Option<String> {
@@ -378,14 +459,6 @@ fn section_name_ref<'h>(header: &'h str, kind: &str) -> Option<Cow<'h, str>> {
         [first, name] if first.starts_with(kind) => Some(Cow::Owned(name.clone())),
         _ => None,
     }
-}
-
-/// Whether `header` declares the profile `name`, without allocating in the usual case.
-fn declares_profile(header: &str, name: &str) -> bool {
-    if header == "default" {
-        return name == "default";
-    }
-    section_name_ref(header, "profile").is_some_and(|n| n == name)
 }
 
 fn unknown_profile(name: &str, names: &[String], path: &str) -> Error {

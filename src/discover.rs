@@ -40,8 +40,13 @@ pub fn run(opts: &Options, on_demand: OnDemand) -> Result<String> {
     let token = credentials::session_token(&sso, &crate::login::label(&sso), on_demand)?;
     let pairs = fetch(&sso, &token.access_token)?;
     let region = opts.region.clone().unwrap_or_else(|| sso.region.clone());
-    let existing = existing_pairs(&config, &sso)?;
-    let taken = config.profile_names()?;
+    let parsed = config.parse()?;
+    let existing: std::collections::HashSet<(String, String)> = parsed
+        .profiles_using(&sso)
+        .into_iter()
+        .map(|p| (p.account_id, p.role_name))
+        .collect();
+    let taken = parsed.profile_names();
     let mut stanzas = String::new();
     let mut added = 0;
     let mut names: Vec<String> = taken.clone();
@@ -220,15 +225,6 @@ impl Progress {
     }
 }
 
-/// Account/role pairs the config already has for this sign-in, under any name.
-fn existing_pairs(config: &Config, sso: &SsoSettings) -> Result<Vec<(String, String)>> {
-    Ok(config
-        .profiles_using(sso)?
-        .into_iter()
-        .map(|p| (p.account_id, p.role_name))
-        .collect())
-}
-
 /// The template with `{account_name}`, `{account_id}`, `{role_name}` and `{session}` filled in,
 /// then made a plain profile name: runs of anything but letters, digits, `.`, `_` and `-`
 /// become one `-`.
@@ -274,17 +270,11 @@ fn stanza(name: &str, p: &Pair, sso: &SsoSettings, region: &str) -> String {
     };
     format!(
         "\n[profile {name}]\n# {} ({})\n{how}sso_account_id = {}\nsso_role_name = {}\nregion = {region}\n",
-        one_line(&p.account_name),
+        crate::error::one_line(&p.account_name),
         p.account_id,
         p.account_id,
         p.role_name
     )
-}
-
-fn one_line(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
 }
 
 fn backup_path(path: &std::path::Path) -> std::path::PathBuf {

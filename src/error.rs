@@ -59,6 +59,17 @@ pub fn shown(name: &str) -> String {
     out
 }
 
+/// Text from elsewhere (a service's message, an account name) made fit for one line: control
+/// characters become spaces, at most 200 characters, trimmed.
+pub fn one_line(s: &str) -> String {
+    let s: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(200)
+        .collect();
+    s.trim().to_string()
+}
+
 /// Builds an `Error` from a format string: `bail!("...")` returns it, `err!(...)` makes it.
 #[macro_export]
 macro_rules! err {

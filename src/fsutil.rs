@@ -82,6 +82,15 @@ pub fn lock(name: &str) -> Result<Lock> {
     Ok(Lock { _file: file })
 }
 
+/// Removes a file; `false` when there was none.
+pub fn remove_optional(path: &Path) -> Result<bool> {
+    match fs::remove_file(path) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(Error::new(format!("cannot remove {}: {e}", path.display()))),
+    }
+}
+
 /// Reads a file, `None` when it does not exist.
 pub fn read_optional(path: &Path) -> Result<Option<Vec<u8>>> {
     match fs::read(path) {

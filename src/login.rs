@@ -285,11 +285,11 @@ fn answer_callback(mut stream: TcpStream, state: &str) -> Option<Result<String>>
             "Sign-in failed. You can close this tab and return to the terminal.",
         );
         let detail = get("error_description")
-            .map(|d| format!(" ({})", one_line(d)))
+            .map(|d| format!(" ({})", crate::error::one_line(d)))
             .unwrap_or_default();
         return Some(Err(Error::new(format!(
             "Identity Center did not sign you in: {}{detail}; run sso-env login to try again",
-            one_line(err)
+            crate::error::one_line(err)
         ))));
     }
     match (get("code"), get("state")) {
@@ -404,10 +404,6 @@ fn random_hex(bytes: usize) -> Result<String> {
     getrandom::getrandom(&mut buf)
         .map_err(|e| Error::new(format!("no randomness from the OS: {e}")))?;
     Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
-}
-
-fn one_line(s: &str) -> String {
-    s.chars().filter(|c| !c.is_control()).take(200).collect()
 }
 
 /// Says which sso-session or start URL a sign-in is for.

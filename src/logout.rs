@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::config::{Config, SsoSettings};
 use crate::error::{Error, Result};
-use crate::{login, paths, portal, role_cache, sso_cache};
+use crate::{fsutil, login, paths, portal, role_cache, sso_cache};
 
 pub enum Target {
     /// The sign-in behind one profile (its sso-session, or its start URL).
@@ -33,16 +33,13 @@ pub fn run(target: Target) -> Result<()> {
 
 fn one(config: &Config, sso: &SsoSettings) -> Result<()> {
     let label = login::label(sso);
-    let had_token = match sso_cache::read_token(sso)? {
-        Some(t) => {
-            end_session(&sso.region, &t.access_token);
-            sso_cache::delete_token(sso)?
-        }
-        None => sso_cache::delete_token(sso)?,
-    };
+    if let Some(t) = sso_cache::read_token(sso)? {
+        end_session(&sso.region, &t.access_token);
+    }
+    let had_token = sso_cache::delete_token(sso)?;
     let mut removed = 0;
     for p in config.profiles_using(sso)? {
-        if remove(&role_cache::path(&p)?)? {
+        if fsutil::remove_optional(&role_cache::path(&p)?)? {
             removed += 1;
         }
     }
@@ -66,13 +63,15 @@ fn all() -> Result<()> {
         if let Some(region) = v.get("region").and_then(Value::as_str) {
             end_session(region, access_token);
         }
-        if remove(&path)? {
+        if fsutil::remove_optional(&path)? {
             tokens += 1;
         }
     }
     let mut creds = 0;
     for (path, v) in json_files(&paths::role_cache_dir()?)? {
-        if v.get("ProviderType").and_then(Value::as_str) == Some("sso") && remove(&path)? {
+        if v.get("ProviderType").and_then(Value::as_str) == Some("sso")
+            && fsutil::remove_optional(&path)?
+        {
             creds += 1;
         }
     }
@@ -107,12 +106,4 @@ fn json_files(dir: &Path) -> Result<Vec<(std::path::PathBuf, Value)>> {
         }
     }
     Ok(out)
-}
-
-fn remove(path: &Path) -> Result<bool> {
-    match std::fs::remove_file(path) {
-        Ok(()) => Ok(true),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
-        Err(e) => Err(Error::new(format!("cannot remove {}: {e}", path.display()))),
-    }
 }

@@ -148,7 +148,10 @@ pub fn describe<E: ProvideErrorMetadata + std::error::Error>(
             let code = se.err().code().unwrap_or("unknown error");
             match se.err().message() {
                 Some(m) if !m.is_empty() => {
-                    format!("{endpoint} answered HTTP {status} {code}: {}", one_line(m))
+                    format!(
+                        "{endpoint} answered HTTP {status} {code}: {}",
+                        crate::error::one_line(m)
+                    )
                 }
                 _ => format!("{endpoint} answered HTTP {status} {code}"),
             }
@@ -171,16 +174,6 @@ pub fn describe<E: ProvideErrorMetadata + std::error::Error>(
         SdkError::ConstructionFailure(_) => format!("could not build the request to {endpoint}"),
         _ => format!("call to {endpoint} failed"),
     }
-}
-
-/// Service messages are shown inside our one-line errors: cut to one short line.
-fn one_line(s: &str) -> String {
-    let s: String = s
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .take(200)
-        .collect();
-    s.trim().to_string()
 }
 
 /// The HTTP status of a service error, if the call got that far.

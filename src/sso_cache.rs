@@ -175,12 +175,7 @@ pub fn write_registration(sso: &SsoSettings, reg: &Registration) -> Result<()> {
 
 /// Removes the token file (after a logout, or when the service revoked it).
 pub fn delete_token(sso: &SsoSettings) -> Result<bool> {
-    let path = token_path(sso)?;
-    match std::fs::remove_file(&path) {
-        Ok(()) => Ok(true),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
-        Err(e) => Err(Error::new(format!("cannot remove {}: {e}", path.display()))),
-    }
+    fsutil::remove_optional(&token_path(sso)?)
 }
 
 /// The token file's name for these settings.

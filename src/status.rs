@@ -93,6 +93,8 @@ pub fn profile_names() -> Result<String> {
 /// What `profiles` knows of one profile.
 struct Row {
     name: String,
+    /// Uses Identity Center (has sso keys), complete or not.
+    is_sso: bool,
     sso: Option<SsoProfile>,
     /// The profile uses SSO but is incomplete or invalid: why.
     problem: Option<String>,
@@ -113,16 +115,18 @@ enum State {
 /// others, marked. A table that fits the terminal (80 columns when not a terminal), or JSON.
 pub fn profiles(json: bool) -> Result<String> {
     let config = Config::load()?;
+    // One parse for every lookup below: a 10,000-profile file stays fast.
+    let parsed = config.parse()?;
     let now = timefmt::now();
-    let sso_names = config.sso_profile_names()?;
+    let sso_names = parsed.sso_profile_names();
     let mut rows = Vec::new();
     let mut tokens: std::collections::HashMap<String, State> = std::collections::HashMap::new();
     for name in &sso_names {
-        let (sso, problem) = match config.sso_profile(name) {
+        let (sso, problem) = match parsed.sso_profile(name) {
             Ok(p) => (Some(p), None),
             Err(e) => (None, Some(e.to_string())),
         };
-        let login = match config.login_settings(name) {
+        let login = match parsed.login_settings(name) {
             Ok(s) => match tokens.get(&sso_cache::token_key(&s)) {
                 Some(st) => st.clone(),
                 None => {
@@ -146,16 +150,19 @@ pub fn profiles(json: bool) -> Result<String> {
         };
         rows.push(Row {
             name: name.clone(),
+            is_sso: true,
             sso,
             problem,
             login,
             cached,
         });
     }
-    for name in config.profile_names()? {
-        if !sso_names.contains(&name) {
+    let sso_set: std::collections::HashSet<&String> = sso_names.iter().collect();
+    for name in parsed.profile_names() {
+        if !sso_set.contains(&name) {
             rows.push(Row {
                 name,
+                is_sso: false,
                 sso: None,
                 problem: None,
                 login: State::None,
@@ -164,9 +171,9 @@ pub fn profiles(json: bool) -> Result<String> {
         }
     }
     if json {
-        return Ok(format!("{}\n", profiles_json(&rows, &sso_names)));
+        return Ok(format!("{}\n", profiles_json(&rows)));
     }
-    Ok(table(&rows, &sso_names, now))
+    Ok(table(&rows, now))
 }
 
 fn token_state(sso: &SsoSettings, now: i64) -> Result<State> {
@@ -196,11 +203,11 @@ fn state_json(s: &State) -> Value {
     }
 }
 
-fn profiles_json(rows: &[Row], sso_names: &[String]) -> Value {
+fn profiles_json(rows: &[Row]) -> Value {
     Value::Array(
         rows.iter()
             .map(|r| {
-                let mut o = json!({"name": r.name, "sso": sso_names.contains(&r.name)});
+                let mut o = json!({"name": r.name, "sso": r.is_sso});
                 if let Some(p) = &r.sso {
                     o["account_id"] = json!(p.account_id);
                     o["role_name"] = json!(p.role_name);
@@ -212,7 +219,7 @@ fn profiles_json(rows: &[Row], sso_names: &[String]) -> Value {
                 if let Some(problem) = &r.problem {
                     o["problem"] = json!(problem);
                 }
-                if sso_names.contains(&r.name) {
+                if r.is_sso {
                     o["login"] = state_json(&r.login);
                     o["cached_credentials"] = state_json(&r.cached);
                 }
@@ -222,7 +229,7 @@ fn profiles_json(rows: &[Row], sso_names: &[String]) -> Value {
     )
 }
 
-fn table(rows: &[Row], sso_names: &[String], now: i64) -> String {
+fn table(rows: &[Row], now: i64) -> String {
     use std::io::IsTerminal;
     let tty = std::io::stdout().is_terminal();
     let color = tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
@@ -262,7 +269,7 @@ fn table(rows: &[Row], sso_names: &[String], now: i64) -> String {
                 Default::default(),
                 Default::default(),
             ],
-            (None, None) if !sso_names.contains(&r.name) => [
+            (None, None) if !r.is_sso => [
                 (r.name.clone(), None),
                 ("(not SSO)".into(), None),
                 Default::default(),
