@@ -5,10 +5,19 @@ use std::io::Write;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
-use crate::config::{self, Config};
+use crate::commands::console;
+use crate::commands::discover;
+use crate::commands::exec;
+use crate::commands::logout;
+use crate::commands::profiles;
+use crate::credentials;
+use crate::credentials::env;
 use crate::error::{Error, Result};
-use crate::format::Format;
-use crate::{console, credentials, discover, exec, export, init, login, logout, picker, status};
+use crate::local::config::{self, Config};
+use crate::shell::format::Format;
+use crate::shell::hook;
+use crate::signin;
+use crate::term::picker;
 
 #[derive(Parser)]
 #[command(
@@ -106,7 +115,7 @@ enum Cmd {
     )]
     Init {
         #[arg(value_enum)]
-        shell: init::HookShell,
+        shell: hook::HookShell,
         /// Name of the command the hook defines.
         #[arg(long = "cmd", default_value = "use-profile", value_name = "NAME")]
         cmd_name: String,
@@ -207,8 +216,8 @@ pub fn run() -> Result<i32> {
         } => {
             let format = format.unwrap_or_else(Format::detect);
             let (p, creds) = resolve(profile.as_deref(), no_login)?;
-            let vars = export::for_profile(&p, &creds, p.export_region(region.as_deref()));
-            print(&export::render(format, &vars, Some(&creds))?)
+            let vars = env::for_profile(&p, &creds, p.export_region(region.as_deref()));
+            print(&env::render(format, &vars, Some(&creds))?)
         }
         Cmd::Unset { format } => {
             let format = format.unwrap_or_else(Format::detect);
@@ -218,7 +227,7 @@ pub fn run() -> Result<i32> {
                 )
                 .with_code(2));
             }
-            print(&export::render(format, &export::clearing(), None)?)
+            print(&env::render(format, &env::clearing(), None)?)
         }
         Cmd::Exec {
             profile,
@@ -227,7 +236,7 @@ pub fn run() -> Result<i32> {
             command,
         } => {
             let (p, creds) = resolve(profile.as_deref(), no_login)?;
-            let vars = export::for_profile(&p, &creds, p.export_region(region.as_deref()));
+            let vars = env::for_profile(&p, &creds, p.export_region(region.as_deref()));
             exec::run(&command, &vars)
         }
         Cmd::Login {
@@ -241,10 +250,10 @@ pub fn run() -> Result<i32> {
                 Some(s) => config.session_settings(&s)?,
                 None => config.login_settings(&config::chosen_profile(profile.as_deref()))?,
             };
-            login::login(
+            signin::login(
                 &sso,
-                &login::label(&sso),
-                login::Options {
+                &signin::label(&sso),
+                signin::Options {
                     device_code,
                     no_browser,
                 },
@@ -275,18 +284,18 @@ pub fn run() -> Result<i32> {
         } => {
             let exe = match exe {
                 Some(e) => e,
-                None => init::default_exe()?,
+                None => hook::default_exe()?,
             };
-            let opts = init::Options {
+            let opts = hook::Options {
                 cmd: cmd_name,
                 prompt: !no_prompt,
                 picker_key,
                 exe,
             };
-            print(&init::render(shell, &opts)?)
+            print(&hook::render(shell, &opts)?)
         }
-        Cmd::Profiles { names: true, .. } => print(&status::profile_names()?),
-        Cmd::Profiles { json, .. } => print(&status::profiles(json)?),
+        Cmd::Profiles { names: true, .. } => print(&profiles::profile_names()?),
+        Cmd::Profiles { json, .. } => print(&profiles::profiles(json)?),
         Cmd::Discover {
             sso_session,
             write,
@@ -326,7 +335,7 @@ pub fn run() -> Result<i32> {
                 None => Ok(0),
             }
         }
-        Cmd::Status => print(&status::status()?),
+        Cmd::Status => print(&profiles::status()?),
         Cmd::Pick => {
             let names = Config::load()?.sso_profile_names()?;
             match picker::pick(&names)? {
@@ -345,7 +354,10 @@ pub fn run() -> Result<i32> {
 fn resolve(
     profile: Option<&str>,
     no_login: bool,
-) -> Result<(config::SsoProfile, crate::role_cache::RoleCredentials)> {
+) -> Result<(
+    config::SsoProfile,
+    crate::local::role_cache::RoleCredentials,
+)> {
     let name = config::chosen_profile(profile);
     let p = Config::load()?.sso_profile(&name)?;
     let creds = credentials::get(&p, credentials::OnDemand::detect(no_login))?;

@@ -1,6 +1,6 @@
 //! The `sso-env` binary: everything lives in the library; see `cli.rs`.
 
-use sso_env::cli;
+use sso_env as cli;
 
 fn main() {
     // A panic message could carry data; print only where it happened, never the payload.

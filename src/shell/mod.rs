@@ -7,6 +7,8 @@
 mod cmd;
 mod dotenv;
 mod fish;
+pub(crate) mod format;
+pub(crate) mod hook;
 mod posix;
 mod powershell;
 

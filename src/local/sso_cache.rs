@@ -6,10 +6,12 @@ use std::path::PathBuf;
 
 use serde_json::{Map, Value};
 
-use crate::config::SsoSettings;
 use crate::error::{Error, Result};
-use crate::pyjson::Val;
-use crate::{fsutil, pyjson, timefmt};
+use crate::local::config::SsoSettings;
+use crate::local::fsutil;
+use crate::local::pyjson;
+use crate::local::pyjson::Val;
+use crate::timefmt;
 
 /// A cached SSO access token.
 #[derive(Clone)]
@@ -99,7 +101,7 @@ pub fn registration_key(sso: &SsoSettings) -> String {
 }
 
 fn registration_path(sso: &SsoSettings) -> Result<PathBuf> {
-    Ok(crate::paths::sso_cache_dir()?.join(format!("{}.json", registration_key(sso))))
+    Ok(crate::local::paths::sso_cache_dir()?.join(format!("{}.json", registration_key(sso))))
 }
 
 /// The cached registration if usable for this flow (PKCE needs a PKCE registration, the device
@@ -184,7 +186,7 @@ pub fn token_key(sso: &SsoSettings) -> String {
 }
 
 pub fn token_path(sso: &SsoSettings) -> Result<PathBuf> {
-    Ok(crate::paths::sso_cache_dir()?.join(format!("{}.json", token_key(sso))))
+    Ok(crate::local::paths::sso_cache_dir()?.join(format!("{}.json", token_key(sso))))
 }
 
 /// Reads the cached token; `Ok(None)` when there is none or it is unreadable as a token

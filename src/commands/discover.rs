@@ -9,10 +9,11 @@ use std::time::{Duration, Instant};
 
 use aws_config::retry::RetryConfig;
 
-use crate::config::{Config, SsoSettings};
 use crate::credentials::{self, OnDemand};
 use crate::error::{shown, Error, Result};
-use crate::{fsutil, sdk};
+use crate::local::config::{Config, SsoSettings};
+use crate::local::fsutil;
+use crate::remote::sdk;
 
 /// ListAccountRoles calls in flight at once: fast on a big organisation, gentle on the API.
 const IN_FLIGHT: usize = 8;
@@ -37,7 +38,7 @@ pub struct Pair {
 pub fn run(opts: &Options, on_demand: OnDemand) -> Result<String> {
     let config = Config::load()?;
     let sso = pick_session(&config, opts.session.as_deref())?;
-    let token = credentials::session_token(&sso, &crate::login::label(&sso), on_demand)?;
+    let token = credentials::session_token(&sso, &crate::signin::label(&sso), on_demand)?;
     let pairs = fetch(&sso, &token.access_token)?;
     let region = opts.region.clone().unwrap_or_else(|| sso.region.clone());
     let parsed = config.parse()?;
@@ -83,7 +84,7 @@ fn pick_session(config: &Config, session: Option<&str>) -> Result<SsoSettings> {
     if let Some(s) = session {
         return config.session_settings(s);
     }
-    let profile = crate::config::chosen_profile(None);
+    let profile = crate::local::config::chosen_profile(None);
     if let Ok(sso) = config.login_settings(&profile) {
         return Ok(sso);
     }

@@ -5,9 +5,12 @@ use std::fmt::Write as _;
 
 use serde_json::{json, Value};
 
-use crate::config::{Config, SsoProfile, SsoSettings};
+use crate::credentials;
 use crate::error::{Error, Result};
-use crate::{credentials, role_cache, sso_cache, timefmt};
+use crate::local::config::{Config, SsoProfile, SsoSettings};
+use crate::local::role_cache;
+use crate::local::sso_cache;
+use crate::timefmt;
 
 pub fn status() -> Result<String> {
     let var = |n: &str| std::env::var(n).ok().filter(|v| !v.is_empty());

@@ -6,6 +6,8 @@
 //! back. Legacy profiles, `--device-code`, and machines with no browser use the device flow.
 //! Everything the user sees goes to stderr; nothing is written until the token is in hand.
 
+pub(crate) mod browser;
+
 use std::io::{BufRead, BufReader, IsTerminal, Write};
 use std::net::{TcpListener, TcpStream};
 use std::time::{Duration, Instant};
@@ -14,11 +16,12 @@ use base64::Engine as _;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use crate::config::SsoSettings;
 use crate::error::{shown, Error, Result};
-use crate::oidc::{NewToken, Oidc, TokenError};
-use crate::sso_cache::{self, Registration, Token};
-use crate::{browser, timefmt, url};
+use crate::local::config::SsoSettings;
+use crate::local::sso_cache::{self, Registration, Token};
+use crate::remote::oidc::{NewToken, Oidc, TokenError};
+use crate::timefmt;
+use crate::url;
 
 #[derive(Default, Clone, Copy)]
 pub struct Options {

@@ -4,10 +4,12 @@
 
 use serde_json::{json, Value};
 
-use crate::config::SsoProfile;
 use crate::error::{Error, Result};
-use crate::role_cache::RoleCredentials;
-use crate::{browser, sdk, url};
+use crate::local::config::SsoProfile;
+use crate::local::role_cache::RoleCredentials;
+use crate::remote::sdk;
+use crate::signin::browser;
+use crate::url;
 
 pub struct Options {
     /// Print the URL instead of opening a browser.

@@ -7,8 +7,8 @@
 use std::ffi::OsString;
 use std::process::Command;
 
+use crate::credentials::env::Vars;
 use crate::error::{Error, Result};
-use crate::export::Vars;
 
 /// Runs `argv` and returns its exit code (Windows) or never returns (Unix, on success).
 pub fn run(argv: &[OsString], vars: &Vars) -> Result<i32> {

@@ -59,7 +59,7 @@ pub struct Lock {
 
 /// Takes the lock named `name` in our lock directory, waiting for another holder.
 pub fn lock(name: &str) -> Result<Lock> {
-    let dir = crate::paths::lock_dir()?;
+    let dir = crate::local::paths::lock_dir()?;
     private_dir(&dir)?;
     let path = dir.join(format!("{name}.lock"));
     // Never follow a link planted at the lock's path: replace it with a plain file.

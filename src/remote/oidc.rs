@@ -4,10 +4,10 @@
 use aws_sdk_ssooidc::operation::create_token::CreateTokenError;
 use aws_smithy_runtime_api::client::result::SdkError;
 
-use crate::config::SsoSettings;
 use crate::error::{Error, Result};
-use crate::sdk;
-use crate::sso_cache::Registration;
+use crate::local::config::SsoSettings;
+use crate::local::sso_cache::Registration;
+use crate::remote::sdk;
 use crate::timefmt;
 
 /// One runtime and client for a whole sign-in, which makes several calls.

@@ -5,9 +5,14 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::config::{Config, SsoSettings};
 use crate::error::{Error, Result};
-use crate::{fsutil, login, paths, portal, role_cache, sso_cache};
+use crate::local::config::{Config, SsoSettings};
+use crate::local::fsutil;
+use crate::local::paths;
+use crate::local::role_cache;
+use crate::local::sso_cache;
+use crate::remote::portal;
+use crate::signin;
 
 pub enum Target {
     /// The sign-in behind one profile (its sso-session, or its start URL).
@@ -32,7 +37,7 @@ pub fn run(target: Target) -> Result<()> {
 }
 
 fn one(config: &Config, sso: &SsoSettings) -> Result<()> {
-    let label = login::label(sso);
+    let label = signin::label(sso);
     if let Some(t) = sso_cache::read_token(sso)? {
         end_session(&sso.region, &t.access_token);
     }

@@ -32,11 +32,11 @@ pub struct Options {
 impl HookShell {
     fn template(self) -> &'static str {
         match self {
-            HookShell::Bash => include_str!("../shell/bash.txt"),
-            HookShell::Zsh => include_str!("../shell/zsh.txt"),
-            HookShell::Fish => include_str!("../shell/fish.txt"),
-            HookShell::Powershell => include_str!("../shell/powershell.txt"),
-            HookShell::Cmd => include_str!("../shell/cmd.txt"),
+            HookShell::Bash => include_str!("hook.bash"),
+            HookShell::Zsh => include_str!("hook.zsh"),
+            HookShell::Fish => include_str!("hook.fish"),
+            HookShell::Powershell => include_str!("hook.ps1"),
+            HookShell::Cmd => include_str!("hook.cmd"),
         }
     }
 

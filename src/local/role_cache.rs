@@ -6,10 +6,11 @@ use std::path::PathBuf;
 
 use serde_json::{json, Value};
 
-use crate::config::SsoProfile;
 use crate::error::{Error, Result};
-use crate::pyjson::{self, Val};
-use crate::{fsutil, timefmt};
+use crate::local::config::SsoProfile;
+use crate::local::fsutil;
+use crate::local::pyjson::{self, Val};
+use crate::timefmt;
 
 /// The AWS CLI treats an entry with less than this left as expired.
 pub const EXPIRY_WINDOW_SECS: i64 = 15 * 60;
@@ -54,7 +55,7 @@ pub fn key(p: &SsoProfile) -> String {
 }
 
 pub fn path(p: &SsoProfile) -> Result<PathBuf> {
-    Ok(crate::paths::role_cache_dir()?.join(format!("{}.json", key(p))))
+    Ok(crate::local::paths::role_cache_dir()?.join(format!("{}.json", key(p))))
 }
 
 /// The cached credentials if present, well formed and good for more than the window.
@@ -104,7 +105,7 @@ pub fn write(p: &SsoProfile, creds: &RoleCredentials) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::SsoSettings;
+    use crate::local::config::SsoSettings;
 
     fn profile(session: Option<&str>) -> SsoProfile {
         SsoProfile {

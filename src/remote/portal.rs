@@ -3,10 +3,10 @@
 use aws_sdk_sso::operation::get_role_credentials::GetRoleCredentialsError;
 use aws_smithy_runtime_api::client::result::SdkError;
 
-use crate::config::SsoProfile;
 use crate::error::{shown, Error, Result};
-use crate::role_cache::RoleCredentials;
-use crate::sdk;
+use crate::local::config::SsoProfile;
+use crate::local::role_cache::RoleCredentials;
+use crate::remote::sdk;
 
 /// Why a role could not be fetched, where the caller acts on the difference.
 pub enum FetchError {

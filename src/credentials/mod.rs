@@ -3,14 +3,17 @@
 //! GetRoleCredentials call, under a lock so that concurrent invocations for the same role make
 //! one call and all get the same credentials.
 
-use crate::config::{SsoProfile, SsoSettings};
+pub(crate) mod env;
+
 use crate::error::{shown, Error, Result};
-use crate::login;
-use crate::oidc::{Oidc, TokenError};
-use crate::portal::{self, FetchError};
-use crate::role_cache::{self, RoleCredentials};
-use crate::sso_cache::{self, Token};
-use crate::{fsutil, timefmt};
+use crate::local::config::{SsoProfile, SsoSettings};
+use crate::local::fsutil;
+use crate::local::role_cache::{self, RoleCredentials};
+use crate::local::sso_cache::{self, Token};
+use crate::remote::oidc::{Oidc, TokenError};
+use crate::remote::portal::{self, FetchError};
+use crate::signin;
+use crate::timefmt;
 
 /// Under this much left, a token is refreshed when it can be (botocore's window).
 pub const REFRESH_WINDOW_SECS: i64 = 15 * 60;
@@ -75,7 +78,7 @@ pub fn get(p: &SsoProfile, on_demand: OnDemand) -> Result<RoleCredentials> {
                 return Err(needs_login(p, why));
             };
             eprintln!("sso-env: {why}; signing in again");
-            let token = login::login(&p.sso, &login::label(&p.sso), login::Options::default())?;
+            let token = signin::login(&p.sso, &signin::label(&p.sso), signin::Options::default())?;
             portal::get_role_credentials(p, &token.access_token).map_err(|e| match e {
                 FetchError::Unauthorized => needs_login(p, why),
                 FetchError::Other(e) => e,
@@ -134,11 +137,11 @@ pub fn session_token(sso: &SsoSettings, hint: &str, on_demand: OnDemand) -> Resu
         Some(_) => "your Identity Center sign-in has expired",
         None => "you are not signed in to Identity Center",
     };
-    let label = login::label(sso);
+    let label = signin::label(sso);
     match on_demand {
         OnDemand::Login => {
             eprintln!("sso-env: {why}; signing in to {label}");
-            login::login(sso, &label, login::Options::default())
+            signin::login(sso, &label, signin::Options::default())
         }
         OnDemand::Fail => Err(Error::new(format!(
             "{why} ({label}); run: sso-env login {hint}"
@@ -168,7 +171,7 @@ fn refresh(sso: &SsoSettings) -> Result<Option<Token>> {
     let oidc = Oidc::new(&sso.region)?;
     match oidc.refresh(&reg, &refresh_token) {
         Ok(new) => {
-            let mut token = login::to_token(&reg, new);
+            let mut token = signin::to_token(&reg, new);
             // Keep what the file had (startUrl, the registration's expiry) and rotate the rest.
             for (k, v) in &current.fields {
                 token.fields.entry(k.clone()).or_insert_with(|| v.clone());

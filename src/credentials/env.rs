@@ -2,10 +2,10 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::config::SsoProfile;
 use crate::error::{Error, Result};
-use crate::format::Format;
-use crate::role_cache::RoleCredentials;
+use crate::local::config::SsoProfile;
+use crate::local::role_cache::RoleCredentials;
+use crate::shell::format::Format;
 use crate::timefmt;
 
 /// Variables that would contradict a newly exported identity: other tools' markers and the

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use crate::error::{shown, Error, Result};
-use crate::ini::{self, Section};
+use crate::local::ini::{self, Section};
 
 /// The config file, read once per command.
 pub struct Config {
@@ -52,7 +52,7 @@ const SSO_KEYS: [&str; 4] = [
 impl Config {
     /// Reads `$AWS_CONFIG_FILE` or `~/.aws/config`. A missing file reads as empty.
     pub fn load() -> Result<Config> {
-        let path = crate::paths::config_file()?;
+        let path = crate::local::paths::config_file()?;
         Config::load_from(path)
     }
 

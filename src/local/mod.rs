@@ -1,0 +1,10 @@
+//! The AWS files on this machine: the config, the SSO and role caches, lock files. This is the
+//! warm path; nothing here imports the SDK or an async runtime.
+
+pub mod config;
+pub(crate) mod fsutil;
+pub mod ini;
+pub(crate) mod paths;
+pub(crate) mod pyjson;
+pub(crate) mod role_cache;
+pub(crate) mod sso_cache;

@@ -1,0 +1,3 @@
+//! Drawing on the terminal: the picker, tables, spinners and progress lines.
+
+pub(crate) mod picker;
