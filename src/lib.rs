@@ -6,6 +6,7 @@ mod cli;
 mod commands;
 mod credentials;
 mod error;
+mod keys;
 pub mod local;
 mod log;
 mod remote;

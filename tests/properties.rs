@@ -84,7 +84,7 @@ proptest! {
     #[test]
     fn posix_quoting_round_trips_in_bash_zsh_and_dash(values in values()) {
         for sh in ["bash", "zsh", "dash"] {
-            let (text, want) = script(&Posix { name: "bash" }, &values, nul);
+            let (text, want) = script(&Posix::named("bash"), &values, nul);
             let ev = shells::eval_posix(sh, text.as_bytes(), &[]);
             check(&ev, &want, sh);
         }

@@ -2,37 +2,54 @@
 //! the AWS federation endpoint: getSigninToken (credentials in a POST body, never in a URL),
 //! then a login URL that carries only the short-lived sign-in token.
 
-use serde_json::{json, Value};
+use clap::Args;
 
+use super::{credentials_for, print, Run};
+use crate::credentials::env;
 use crate::error::{Error, Result};
-use crate::local::config::SsoProfile;
-use crate::local::role_cache::RoleCredentials;
-use crate::remote::sdk;
+use crate::keys::Credentials;
+use crate::remote::federation;
 use crate::signin::browser;
 use crate::url;
 
-pub struct Options {
-    /// Print the URL instead of opening a browser.
-    pub print: bool,
-    /// Console page to land on; default the console home in the profile's region.
-    pub destination: Option<String>,
+#[derive(Args)]
+#[command(
+    after_help = "Examples:\n  sso-env console koa-dev-customer\n  sso-env console koa-dev-customer --destination https://console.aws.amazon.com/s3/\n  sso-env console --print                    # print the sign-in URL instead"
+)]
+pub(crate) struct Console {
+    /// Profile in ~/.aws/config.
+    profile: Option<String>,
+    /// Print the sign-in URL (valid for 15 minutes) instead of opening a browser.
+    #[arg(long)]
+    print: bool,
+    /// The console page to open.
+    #[arg(long, value_name = "URL")]
+    destination: Option<String>,
+    /// Never start a sign-in; fail with the command to run instead.
+    #[arg(long)]
+    no_login: bool,
 }
 
-/// The federation endpoint for the profile's partition; `SSO_ENV_FEDERATION_ENDPOINT`
-/// overrides it (for tests and unusual partitions).
-fn federation_endpoint(region: &str) -> String {
-    if let Ok(e) = std::env::var("SSO_ENV_FEDERATION_ENDPOINT") {
-        if !e.is_empty() {
-            return e.trim_end_matches('/').to_string();
+impl Run for Console {
+    fn run(self) -> Result<i32> {
+        let (source, creds) = credentials_for(self.profile.as_deref(), self.no_login)?;
+        let region = env::export_region(source.as_ref(), None);
+        let opts = Options {
+            print: self.print,
+            destination: self.destination,
+        };
+        match open(source.name(), &creds, region, &opts)? {
+            Some(url) => print(&format!("{url}\n")),
+            None => Ok(0),
         }
     }
-    if region.starts_with("us-gov-") {
-        "https://signin.amazonaws-us-gov.com".into()
-    } else if region.starts_with("cn-") {
-        "https://signin.amazonaws.cn".into()
-    } else {
-        "https://signin.aws.amazon.com".into()
-    }
+}
+
+struct Options {
+    /// Print the URL instead of opening a browser.
+    print: bool,
+    /// Console page to land on; default the console home in the profile's region.
+    destination: Option<String>,
 }
 
 fn console_home(region: &str) -> String {
@@ -46,32 +63,15 @@ fn console_home(region: &str) -> String {
 }
 
 /// Returns the URL when printing; opens the browser otherwise.
-pub fn run(
-    p: &SsoProfile,
-    creds: &RoleCredentials,
+fn open(
+    name: &str,
+    creds: &Credentials,
     region: Option<String>,
     opts: &Options,
 ) -> Result<Option<String>> {
     let region = region.unwrap_or_else(|| "us-east-1".to_string());
-    let endpoint = federation_endpoint(&region);
-    let session = json!({"sessionId": creds.access_key_id, "sessionKey": creds.secret_access_key, "sessionToken": creds.session_token}).to_string();
-    let body = format!("Action=getSigninToken&Session={}", url::encode(&session));
-    let (status, answer) = sdk::block_on(sdk::post_form(&format!("{endpoint}/federation"), body))??;
-    if status != 200 {
-        return Err(Error::new(format!("{endpoint}/federation answered HTTP {status} to getSigninToken; the role may not allow console access")));
-    }
-    let token = serde_json::from_slice::<Value>(&answer)
-        .ok()
-        .and_then(|v| {
-            v.get("SigninToken")
-                .and_then(Value::as_str)
-                .map(String::from)
-        })
-        .ok_or_else(|| {
-            Error::new(format!(
-                "{endpoint}/federation answered without a SigninToken"
-            ))
-        })?;
+    let endpoint = federation::endpoint(&region);
+    let token = federation::signin_token(&endpoint, creds)?;
     let destination = opts
         .destination
         .clone()
@@ -92,7 +92,7 @@ pub fn run(
     }
     eprintln!(
         "sso-env: opened the AWS console for profile {} in your browser",
-        crate::error::shown(&p.name)
+        crate::error::shown(name)
     );
     Ok(None)
 }

@@ -3,28 +3,49 @@
 //! ready-to-use `[profile ...]` stanzas, optionally merged into the config file: existing text
 //! untouched byte for byte, only missing profiles appended, a backup kept, written atomically.
 
-use std::io::{IsTerminal, Write};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
-use aws_config::retry::RetryConfig;
+use clap::Args;
 
-use crate::credentials::{self, OnDemand};
+use super::{print, Run};
+use crate::credentials::{session_token, LoginHint, OnDemand};
 use crate::error::{shown, Error, Result};
-use crate::local::config::{Config, SsoSettings};
-use crate::local::fsutil;
-use crate::remote::sdk;
+use crate::local::config::{self, Config, SsoSettings};
+use crate::local::config_edit;
+use crate::remote::portal;
+use crate::term::progress::Progress;
 
-/// ListAccountRoles calls in flight at once: fast on a big organisation, gentle on the API.
-const IN_FLIGHT: usize = 8;
-/// Throttling (429) is retried with backoff up to this many attempts per call.
-const ATTEMPTS: u32 = 6;
+#[derive(Args)]
+#[command(
+    after_help = "Examples:\n  sso-env discover                           # print stanzas\n  sso-env discover --sso-session koa --write # add missing profiles to ~/.aws/config (backup kept)\n  sso-env discover --name-template '{session}-{account_name}-{role_name}'\n\nTemplate fields: {account_name}, {account_id}, {role_name}, {session}."
+)]
+pub(crate) struct Discover {
+    /// The [sso-session] to list (default: the current profile's, or the only one).
+    #[arg(long)]
+    sso_session: Option<String>,
+    /// Add the missing profiles to the config file instead of printing them.
+    #[arg(long)]
+    write: bool,
+    /// How to name profiles.
+    #[arg(
+        long,
+        default_value = "{account_name}-{role_name}",
+        value_name = "TEMPLATE"
+    )]
+    name_template: String,
+    /// The `region` of the new profiles (default: the sso-session's region).
+    #[arg(long)]
+    region: Option<String>,
+    /// Never start a sign-in; fail with the command to run instead.
+    #[arg(long)]
+    no_login: bool,
+}
 
-pub struct Options {
-    pub session: Option<String>,
-    pub write: bool,
-    pub name_template: String,
-    pub region: Option<String>,
+impl Run for Discover {
+    fn run(self) -> Result<i32> {
+        let on_demand = OnDemand::detect(self.no_login);
+        print(&discover(&self, on_demand)?)
+    }
 }
 
 /// One account/role pair the user can reach.
@@ -35,10 +56,10 @@ pub struct Pair {
     pub role_name: String,
 }
 
-pub fn run(opts: &Options, on_demand: OnDemand) -> Result<String> {
+fn discover(opts: &Discover, on_demand: OnDemand) -> Result<String> {
     let config = Config::load()?;
-    let sso = pick_session(&config, opts.session.as_deref())?;
-    let token = credentials::session_token(&sso, &crate::signin::label(&sso), on_demand)?;
+    let (sso, hint) = pick_session(&config, opts.sso_session.as_deref())?;
+    let token = session_token(&sso, &hint, on_demand)?;
     let pairs = fetch(&sso, &token.access_token)?;
     let region = opts.region.clone().unwrap_or_else(|| sso.region.clone());
     let parsed = config.parse()?;
@@ -70,27 +91,38 @@ pub fn run(opts: &Options, on_demand: OnDemand) -> Result<String> {
         );
         return Ok(String::new());
     }
-    merge(&config.path, &stanzas)?;
+    config_edit::append(&config.path, &stanzas)?;
     eprintln!(
         "sso-env: added {added} profile(s) to {} (backup: {})",
         config.path.display(),
-        backup_path(&config.path).display()
+        config_edit::backup_path(&config.path).display()
     );
     Ok(String::new())
 }
 
-/// `--sso-session`, else the session of the current profile, else the only session there is.
-fn pick_session(config: &Config, session: Option<&str>) -> Result<SsoSettings> {
+/// `--sso-session`, else the session of the current profile, else the only session there is;
+/// with how to sign in to it.
+fn pick_session(config: &Config, session: Option<&str>) -> Result<(SsoSettings, LoginHint)> {
+    let for_session = |s: &str| -> Result<(SsoSettings, LoginHint)> {
+        Ok((
+            config.session_settings(s)?,
+            LoginHint::Session(s.to_string()),
+        ))
+    };
     if let Some(s) = session {
-        return config.session_settings(s);
+        return for_session(s);
     }
-    let profile = crate::local::config::chosen_profile(None);
+    let profile = config::chosen_profile(None);
     if let Ok(sso) = config.login_settings(&profile) {
-        return Ok(sso);
+        let hint = match &sso.session_name {
+            Some(s) => LoginHint::Session(s.clone()),
+            None => LoginHint::Profile(profile),
+        };
+        return Ok((sso, hint));
     }
     let sessions = config.session_names()?;
     match sessions.as_slice() {
-        [one] => config.session_settings(one),
+        [one] => for_session(one),
         [] => Err(Error::new(format!(
             "no [sso-session] in {}; add one or run: aws configure sso-session",
             config.path.display()
@@ -105,125 +137,25 @@ fn pick_session(config: &Config, session: Option<&str>) -> Result<SsoSettings> {
 
 /// Every account/role pair, sorted by account name, then role.
 fn fetch(sso: &SsoSettings, token: &str) -> Result<Vec<Pair>> {
-    let endpoint = sdk::endpoint_for("SSO", "portal.sso", &sso.region);
-    let result =
-        sdk::block_on(async {
-            let conf = sdk::config(&sso.region).await?;
-            let conf = aws_sdk_sso::config::Builder::from(&conf)
-                .retry_config(RetryConfig::standard().with_max_attempts(ATTEMPTS))
-                .build();
-            let client = aws_sdk_sso::Client::from_conf(conf);
-            let mut accounts = Vec::new();
-            let mut pages = client
-                .list_accounts()
-                .access_token(token)
-                .into_paginator()
-                .send();
-            while let Some(page) = pages.next().await {
-                let page = page.map_err(|e| {
-                    Error::new(format!(
-                        "cannot list accounts: {}",
-                        sdk::describe(&e, &endpoint)
-                    ))
-                })?;
-                for a in page.account_list() {
-                    if let Some(id) = a.account_id() {
-                        accounts.push((id.to_string(), a.account_name().unwrap_or(id).to_string()));
-                    }
-                }
-            }
-            let progress = Progress::new(accounts.len());
-            let limit = Arc::new(tokio::sync::Semaphore::new(IN_FLIGHT));
-            let mut tasks = tokio::task::JoinSet::new();
-            for (id, name) in accounts {
-                let (client, limit, token, endpoint, progress) = (
-                    client.clone(),
-                    limit.clone(),
-                    token.to_string(),
-                    endpoint.clone(),
-                    progress.clone(),
-                );
-                tasks.spawn(async move {
-                    let _permit = limit.acquire().await.expect("semaphore is never closed");
-                    let mut roles = Vec::new();
-                    let mut pages = client
-                        .list_account_roles()
-                        .access_token(&token)
-                        .account_id(&id)
-                        .into_paginator()
-                        .send();
-                    while let Some(page) = pages.next().await {
-                        let page = page.map_err(|e| {
-                            Error::new(format!(
-                                "cannot list roles of account {id}: {}",
-                                sdk::describe(&e, &endpoint)
-                            ))
-                        })?;
-                        roles.extend(page.role_list().iter().filter_map(|r| r.role_name()).map(
-                            |r| Pair {
-                                account_name: name.clone(),
-                                account_id: id.clone(),
-                                role_name: r.to_string(),
-                            },
-                        ));
-                    }
-                    progress.tick();
-                    Ok::<_, Error>(roles)
-                });
-            }
-            let mut pairs = Vec::new();
-            while let Some(done) = tasks.join_next().await {
-                pairs.extend(done.map_err(|e| Error::new(format!("internal error: {e}")))??);
-            }
-            progress.finish();
-            Ok::<_, Error>(pairs)
-        })??;
-    let mut pairs = result;
+    let progress = Progress::new();
+    let tick = progress.clone();
+    let found = portal::list_roles(
+        sso,
+        token,
+        Arc::new(move |done, total| tick.tick(done, total)),
+    );
+    progress.finish();
+    let mut pairs: Vec<Pair> = found?
+        .into_iter()
+        .map(|(account_id, account_name, role_name)| Pair {
+            account_name,
+            account_id,
+            role_name,
+        })
+        .collect();
     pairs.sort();
     pairs.dedup();
     Ok(pairs)
-}
-
-/// A progress line on stderr, only on a terminal and only once listing takes over a second.
-#[derive(Clone)]
-struct Progress {
-    inner: Option<Arc<std::sync::Mutex<(usize, usize, Instant)>>>,
-}
-
-impl Progress {
-    fn new(total: usize) -> Progress {
-        let inner = std::io::stderr()
-            .is_terminal()
-            .then(|| Arc::new(std::sync::Mutex::new((0, total, Instant::now()))));
-        Progress { inner }
-    }
-
-    fn tick(&self) {
-        let Some(inner) = &self.inner else { return };
-        let mut g = inner.lock().unwrap_or_else(|e| e.into_inner());
-        g.0 += 1;
-        if g.2.elapsed() > Duration::from_secs(1) {
-            let width = 30;
-            let filled = (g.0 * width).checked_div(g.1).unwrap_or(width).min(width);
-            eprint!(
-                "\r[{}{}] {}/{} accounts ",
-                "#".repeat(filled),
-                "-".repeat(width - filled),
-                g.0,
-                g.1
-            );
-            let _ = std::io::stderr().flush();
-        }
-    }
-
-    fn finish(&self) {
-        if let Some(inner) = &self.inner {
-            if inner.lock().unwrap_or_else(|e| e.into_inner()).2.elapsed() > Duration::from_secs(1)
-            {
-                eprint!("\r\x1b[2K");
-            }
-        }
-    }
 }
 
 /// The template with `{account_name}`, `{account_id}`, `{role_name}` and `{session}` filled in,
@@ -276,27 +208,6 @@ fn stanza(name: &str, p: &Pair, sso: &SsoSettings, region: &str) -> String {
         p.account_id,
         p.role_name
     )
-}
-
-fn backup_path(path: &std::path::Path) -> std::path::PathBuf {
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(".sso-env-backup");
-    path.with_file_name(name)
-}
-
-/// Appends the stanzas: the existing bytes stay as they are (a missing final newline is
-/// added), the old file is kept as a backup, the new one replaces it atomically.
-fn merge(path: &std::path::Path, stanzas: &str) -> Result<()> {
-    let old = fsutil::read_optional(path)?.unwrap_or_default();
-    if !old.is_empty() {
-        fsutil::write_private(&backup_path(path), &old)?;
-    }
-    let mut new = old.clone();
-    if !new.is_empty() && !new.ends_with(b"\n") {
-        new.push(b'\n');
-    }
-    new.extend_from_slice(stanzas.as_bytes());
-    fsutil::write_private(path, &new)
 }
 
 #[cfg(test)]

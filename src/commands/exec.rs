@@ -7,11 +7,44 @@
 use std::ffi::OsString;
 use std::process::Command;
 
-use crate::credentials::env::Vars;
+use clap::Args;
+
+use super::{credentials_for, Run};
+use crate::credentials::env;
 use crate::error::{Error, Result};
+use crate::shell::Vars;
+
+#[derive(Args)]
+#[command(
+    after_help = "Examples:\n  sso-env exec koa-dev-customer -- terraform plan\n  sso-env exec -- aws sts get-caller-identity        # $AWS_PROFILE or default\n\nThe command replaces sso-env: its exit code and signals are its own."
+)]
+pub(crate) struct Exec {
+    /// Profile in ~/.aws/config.
+    profile: Option<String>,
+    /// Region to set instead of $AWS_REGION or the profile's.
+    #[arg(long)]
+    region: Option<String>,
+    /// Never start a sign-in; fail with the command to run instead.
+    #[arg(long)]
+    no_login: bool,
+    /// The command and its arguments, after `--`.
+    #[arg(last = true, required = true, value_name = "COMMAND")]
+    command: Vec<OsString>,
+}
+
+impl Run for Exec {
+    fn run(self) -> Result<i32> {
+        let (source, creds) = credentials_for(self.profile.as_deref(), self.no_login)?;
+        let region = env::export_region(source.as_ref(), self.region.as_deref());
+        run(
+            &self.command,
+            &env::for_source(source.as_ref(), &creds, region),
+        )
+    }
+}
 
 /// Runs `argv` and returns its exit code (Windows) or never returns (Unix, on success).
-pub fn run(argv: &[OsString], vars: &Vars) -> Result<i32> {
+fn run(argv: &[OsString], vars: &Vars) -> Result<i32> {
     let (program, args) = argv.split_first().ok_or_else(|| {
         Error::new("no command given; usage: sso-env exec [PROFILE] -- COMMAND [ARGS...]")
             .with_code(2)

@@ -14,7 +14,39 @@ use crate::local::sso_cache;
 use crate::remote::portal;
 use crate::signin;
 
-pub enum Target {
+use clap::Args;
+
+use super::Run;
+
+#[derive(Args)]
+#[command(
+    after_help = "Examples:\n  sso-env logout --profile koa-dev-customer\n  sso-env logout --sso-session koa\n  sso-env logout --all                       # like aws sso logout"
+)]
+pub(crate) struct Logout {
+    #[arg(long, conflicts_with_all = ["sso_session", "all"])]
+    profile: Option<String>,
+    #[arg(long, conflicts_with = "all")]
+    sso_session: Option<String>,
+    /// Every cached sign-in and SSO role credential.
+    #[arg(long)]
+    all: bool,
+}
+
+impl Run for Logout {
+    fn run(self) -> Result<i32> {
+        let target = match (self.all, self.sso_session) {
+            (true, _) => Target::All,
+            (false, Some(s)) => Target::Session(s),
+            (false, None) => Target::Profile(crate::local::config::chosen_profile(
+                self.profile.as_deref(),
+            )),
+        };
+        run(target)?;
+        Ok(0)
+    }
+}
+
+enum Target {
     /// The sign-in behind one profile (its sso-session, or its start URL).
     Profile(String),
     Session(String),
@@ -22,7 +54,7 @@ pub enum Target {
     All,
 }
 
-pub fn run(target: Target) -> Result<()> {
+fn run(target: Target) -> Result<()> {
     match target {
         Target::All => all(),
         Target::Profile(name) => {

@@ -1,11 +1,8 @@
-//! The variables `export` sets and clears, and their rendering in each format.
+//! The environment variables credentials become: what `export` and `exec` set and clear.
 
-use serde_json::{json, Map, Value};
-
-use crate::error::{Error, Result};
-use crate::local::config::SsoProfile;
-use crate::local::role_cache::RoleCredentials;
-use crate::shell::format::Format;
+use super::Source;
+use crate::keys::Credentials;
+use crate::shell::Vars;
 use crate::timefmt;
 
 /// Variables that would contradict a newly exported identity: other tools' markers and the
@@ -35,15 +32,8 @@ const OURS: [&str; 12] = [
     "SSO_ENV_REGION",
 ];
 
-/// A change to the environment: variables to remove, then variables to set.
-#[derive(Debug, Default)]
-pub struct Vars {
-    pub unset: Vec<&'static str>,
-    pub set: Vec<(&'static str, String)>,
-}
-
-/// The variables for a profile's credentials. `region` is what `export_region` chose.
-pub fn for_profile(p: &SsoProfile, creds: &RoleCredentials, region: Option<String>) -> Vars {
+/// The variables for a source's credentials. `region` is what `export_region` chose.
+pub fn for_source(src: &dyn Source, creds: &Credentials, region: Option<String>) -> Vars {
     let mut v = Vars {
         unset: STALE.to_vec(),
         set: Vec::with_capacity(OURS.len()),
@@ -52,12 +42,16 @@ pub fn for_profile(p: &SsoProfile, creds: &RoleCredentials, region: Option<Strin
         .push(("AWS_ACCESS_KEY_ID", creds.access_key_id.clone()));
     v.set
         .push(("AWS_SECRET_ACCESS_KEY", creds.secret_access_key.clone()));
-    v.set
-        .push(("AWS_SESSION_TOKEN", creds.session_token.clone()));
-    v.set.push((
-        "AWS_CREDENTIAL_EXPIRATION",
-        timefmt::format_utc(creds.expiration),
-    ));
+    match &creds.session_token {
+        Some(t) => v.set.push(("AWS_SESSION_TOKEN", t.clone())),
+        None => v.unset.push("AWS_SESSION_TOKEN"),
+    }
+    if let Some(exp) = creds.expiration {
+        v.set
+            .push(("AWS_CREDENTIAL_EXPIRATION", timefmt::format_utc(exp)));
+    } else {
+        v.unset.push("AWS_CREDENTIAL_EXPIRATION");
+    }
     match region {
         Some(r) => {
             v.set.push(("AWS_REGION", r.clone()));
@@ -67,13 +61,41 @@ pub fn for_profile(p: &SsoProfile, creds: &RoleCredentials, region: Option<Strin
         // No region for this profile: drop one we exported for a previous profile.
         None => v.unset.extend(our_region_vars()),
     }
-    v.set.push(("AWS_PROFILE", p.name.clone()));
-    v.set.push(("SSO_ENV_PROFILE", p.name.clone()));
-    v.set.push(("SSO_ENV_ACCOUNT_ID", p.account_id.clone()));
-    v.set.push(("SSO_ENV_ROLE_NAME", p.role_name.clone()));
-    v.set
-        .push(("SSO_ENV_EXPIRES_AT", creds.expiration.to_string()));
+    v.set.push(("AWS_PROFILE", src.name().to_string()));
+    v.set.push(("SSO_ENV_PROFILE", src.name().to_string()));
+    let id = src.identity();
+    for (name, value) in [
+        ("SSO_ENV_ACCOUNT_ID", id.account_id),
+        ("SSO_ENV_ROLE_NAME", id.role_name),
+        (
+            "SSO_ENV_EXPIRES_AT",
+            creds.expiration.map(|e| e.to_string()),
+        ),
+    ] {
+        match value {
+            Some(value) => v.set.push((name, value)),
+            None => v.unset.push(name),
+        }
+    }
     v
+}
+
+/// The region to export: an explicit choice, then the environment (as every SDK resolves it),
+/// then the profile's. A region in the environment that sso-env itself exported earlier
+/// (it equals `$SSO_ENV_REGION`) is not the user's choice and does not override the profile.
+pub fn export_region(src: &dyn Source, explicit: Option<&str>) -> Option<String> {
+    if let Some(r) = explicit {
+        return Some(r.to_string());
+    }
+    let ours = std::env::var("SSO_ENV_REGION").ok();
+    for var in ["AWS_REGION", "AWS_DEFAULT_REGION"] {
+        if let Ok(v) = std::env::var(var) {
+            if !v.is_empty() && Some(&v) != ours.as_ref() {
+                return Some(v);
+            }
+        }
+    }
+    src.region().map(String::from)
 }
 
 /// Everything `export` sets, for `sso-env unset`. The region variables only go when they still
@@ -98,56 +120,4 @@ fn our_region_vars() -> Vec<&'static str> {
         .into_iter()
         .filter(|n| ours.is_some() && std::env::var(n).ok() == ours)
         .collect()
-}
-
-/// The whole output for `format`, built before anything is printed so that a refusal leaves
-/// stdout empty.
-pub fn render(format: Format, vars: &Vars, creds: Option<&RoleCredentials>) -> Result<String> {
-    match format {
-        Format::Json => {
-            let map: Map<String, Value> = vars
-                .set
-                .iter()
-                .map(|(k, v)| (k.to_string(), Value::String(v.clone())))
-                .collect();
-            Ok(format!("{}\n", Value::Object(map)))
-        }
-        Format::Process => {
-            let c = creds.ok_or_else(|| {
-                Error::new("the process format prints credentials; use it with export")
-            })?;
-            let v = json!({
-                "Version": 1,
-                "AccessKeyId": c.access_key_id,
-                "SecretAccessKey": c.secret_access_key,
-                "SessionToken": c.session_token,
-                "Expiration": timefmt::format_utc(c.expiration),
-            });
-            Ok(format!("{v}\n"))
-        }
-        _ => {
-            let shell = format.shell().expect("every other format is a shell");
-            let nl = shell.newline();
-            let mut out = String::new();
-            for name in &vars.unset {
-                let line = shell.unset(name);
-                if !line.is_empty() {
-                    out.push_str(&line);
-                    out.push_str(nl);
-                }
-            }
-            for (name, value) in &vars.set {
-                let line = shell.set(name, value).map_err(|r| {
-                    Error::new(format!(
-                        "cannot write {name} for {}: {}; use another --format (e.g. powershell)",
-                        shell.name(),
-                        r.0
-                    ))
-                })?;
-                out.push_str(&line);
-                out.push_str(nl);
-            }
-            Ok(out)
-        }
-    }
 }

@@ -495,26 +495,6 @@ pub fn chosen_profile(arg: Option<&str>) -> String {
     "default".to_string()
 }
 
-impl SsoProfile {
-    /// The region to export: an explicit choice, then the environment (as every SDK resolves it),
-    /// then the profile's. A region in the environment that sso-env itself exported earlier
-    /// (it equals `$SSO_ENV_REGION`) is not the user's choice and does not override the profile.
-    pub fn export_region(&self, explicit: Option<&str>) -> Option<String> {
-        if let Some(r) = explicit {
-            return Some(r.to_string());
-        }
-        let ours = std::env::var("SSO_ENV_REGION").ok();
-        for var in ["AWS_REGION", "AWS_DEFAULT_REGION"] {
-            if let Ok(v) = std::env::var(var) {
-                if !v.is_empty() && Some(&v) != ours.as_ref() {
-                    return Some(v);
-                }
-            }
-        }
-        self.region.clone()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,6 +2,7 @@
 //! warm path; nothing here imports the SDK or an async runtime.
 
 pub mod config;
+pub(crate) mod config_edit;
 pub(crate) mod fsutil;
 pub mod ini;
 pub(crate) mod paths;

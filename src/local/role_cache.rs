@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use serde_json::{json, Value};
 
 use crate::error::{Error, Result};
+use crate::keys::Credentials;
 use crate::local::config::SsoProfile;
 use crate::local::fsutil;
 use crate::local::pyjson::{self, Val};
@@ -15,24 +16,12 @@ use crate::timefmt;
 /// The AWS CLI treats an entry with less than this left as expired.
 pub const EXPIRY_WINDOW_SECS: i64 = 15 * 60;
 
-/// Temporary credentials for one role. `Debug` is not derived: it would print secrets.
-#[derive(Clone, PartialEq)]
-pub struct RoleCredentials {
-    pub access_key_id: String,
-    pub secret_access_key: String,
-    pub session_token: String,
+/// A cached entry: role credentials always carry a session token and an expiry.
+#[derive(Clone, PartialEq, Debug)]
+pub struct Entry {
+    pub credentials: Credentials,
     /// Unix seconds.
     pub expiration: i64,
-}
-
-impl std::fmt::Debug for RoleCredentials {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "RoleCredentials {{ access_key_id: {}, expiration: {} }}",
-            self.access_key_id, self.expiration
-        )
-    }
 }
 
 /// The cache key: SHA-1 of the compact, sorted JSON of account, role and session name
@@ -59,16 +48,16 @@ pub fn path(p: &SsoProfile) -> Result<PathBuf> {
 }
 
 /// The cached credentials if present, well formed and good for more than the window.
-pub fn read(p: &SsoProfile, now: i64) -> Result<Option<RoleCredentials>> {
+pub fn read(p: &SsoProfile, now: i64) -> Result<Option<Entry>> {
     Ok(read_any(p)?.filter(|c| c.expiration - now >= EXPIRY_WINDOW_SECS))
 }
 
 /// The cached credentials if present and well formed, however little time they have left.
-pub fn read_any(p: &SsoProfile) -> Result<Option<RoleCredentials>> {
+pub fn read_any(p: &SsoProfile) -> Result<Option<Entry>> {
     Ok(fsutil::read_optional(&path(p)?)?.and_then(|bytes| parse(&bytes)))
 }
 
-fn parse(bytes: &[u8]) -> Option<RoleCredentials> {
+fn parse(bytes: &[u8]) -> Option<Entry> {
     let v: Value = serde_json::from_slice(bytes).ok()?;
     let c = v.get("Credentials")?;
     let s = |k: &str| {
@@ -77,23 +66,28 @@ fn parse(bytes: &[u8]) -> Option<RoleCredentials> {
             .filter(|s| !s.is_empty())
             .map(String::from)
     };
-    Some(RoleCredentials {
-        access_key_id: s("AccessKeyId")?,
-        secret_access_key: s("SecretAccessKey")?,
-        session_token: s("SessionToken")?,
-        expiration: timefmt::parse(&s("Expiration")?)?,
+    let expiration = timefmt::parse(&s("Expiration")?)?;
+    Some(Entry {
+        credentials: Credentials {
+            access_key_id: s("AccessKeyId")?,
+            secret_access_key: s("SecretAccessKey")?,
+            session_token: Some(s("SessionToken")?),
+            expiration: Some(expiration),
+        },
+        expiration,
     })
 }
 
 /// Writes an entry the AWS CLI v2 would write for this profile.
-pub fn write(p: &SsoProfile, creds: &RoleCredentials) -> Result<()> {
+pub fn write(p: &SsoProfile, entry: &Entry) -> Result<()> {
+    let creds = &entry.credentials;
     let entry = json!({
         "ProviderType": "sso",
         "Credentials": {
             "AccessKeyId": creds.access_key_id,
             "SecretAccessKey": creds.secret_access_key,
             "SessionToken": creds.session_token,
-            "Expiration": timefmt::format_utc(creds.expiration),
+            "Expiration": timefmt::format_utc(entry.expiration),
             "AccountId": p.account_id,
         }
     });

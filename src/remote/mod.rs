@@ -1,5 +1,6 @@
 //! Calls to AWS services: the only folder that imports the SDK, smithy or tokio (the cold path).
 
+pub(crate) mod federation;
 pub(crate) mod oidc;
 pub(crate) mod portal;
 pub(crate) mod sdk;

@@ -1,12 +1,21 @@
 //! The Identity Center portal API (service `sso`): role credentials for a signed-in user.
 
+use std::sync::Arc;
+
+use aws_config::retry::RetryConfig;
 use aws_sdk_sso::operation::get_role_credentials::GetRoleCredentialsError;
 use aws_smithy_runtime_api::client::result::SdkError;
 
 use crate::error::{shown, Error, Result};
-use crate::local::config::SsoProfile;
-use crate::local::role_cache::RoleCredentials;
+use crate::keys::Credentials;
+use crate::local::config::{SsoProfile, SsoSettings};
+use crate::local::role_cache::Entry;
 use crate::remote::sdk;
+
+/// ListAccountRoles calls in flight at once: fast on a big organisation, gentle on the API.
+const IN_FLIGHT: usize = 8;
+/// Throttling (429) is retried with backoff up to this many attempts per call.
+const ATTEMPTS: u32 = 6;
 
 /// Why a role could not be fetched, where the caller acts on the difference.
 pub enum FetchError {
@@ -16,10 +25,7 @@ pub enum FetchError {
 }
 
 /// GetRoleCredentials for the profile's account and role.
-pub fn get_role_credentials(
-    p: &SsoProfile,
-    access_token: &str,
-) -> Result<RoleCredentials, FetchError> {
+pub fn get_role_credentials(p: &SsoProfile, access_token: &str) -> Result<Entry, FetchError> {
     let endpoint = sdk::endpoint_for("SSO", "portal.sso", &p.sso.region);
     let result = sdk::block_on(async {
         let conf = sdk::config(&p.sso.region).await?;
@@ -70,18 +76,107 @@ pub fn get_role_credentials(
         field(rc.session_token()),
     ) {
         (Some(access_key_id), Some(secret_access_key), Some(session_token)) => {
-            Ok(RoleCredentials {
-                access_key_id,
-                secret_access_key,
-                session_token,
-                // The portal answers in epoch milliseconds.
-                expiration: rc.expiration().div_euclid(1000),
+            // The portal answers in epoch milliseconds.
+            let expiration = rc.expiration().div_euclid(1000);
+            Ok(Entry {
+                credentials: Credentials {
+                    access_key_id,
+                    secret_access_key,
+                    session_token: Some(session_token),
+                    expiration: Some(expiration),
+                },
+                expiration,
             })
         }
         _ => Err(FetchError::Other(Error::new(format!(
             "{endpoint} answered with incomplete role credentials"
         )))),
     }
+}
+
+/// Every (account id, account name, role name) the token can reach: all pages, `IN_FLIGHT`
+/// ListAccountRoles calls at once, throttling retried. `tick(done, total)` after each account.
+pub fn list_roles(
+    sso: &SsoSettings,
+    token: &str,
+    tick: Arc<dyn Fn(usize, usize) + Send + Sync>,
+) -> Result<Vec<(String, String, String)>> {
+    let endpoint = sdk::endpoint_for("SSO", "portal.sso", &sso.region);
+    let result = sdk::block_on(async {
+        let conf = sdk::config(&sso.region).await?;
+        let conf = aws_sdk_sso::config::Builder::from(&conf)
+            .retry_config(RetryConfig::standard().with_max_attempts(ATTEMPTS))
+            .build();
+        let client = aws_sdk_sso::Client::from_conf(conf);
+        let mut accounts = Vec::new();
+        let mut pages = client
+            .list_accounts()
+            .access_token(token)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| {
+                Error::new(format!(
+                    "cannot list accounts: {}",
+                    sdk::describe(&e, &endpoint)
+                ))
+            })?;
+            for a in page.account_list() {
+                if let Some(id) = a.account_id() {
+                    accounts.push((id.to_string(), a.account_name().unwrap_or(id).to_string()));
+                }
+            }
+        }
+        let total = accounts.len();
+        let done = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let limit = Arc::new(tokio::sync::Semaphore::new(IN_FLIGHT));
+        let mut tasks = tokio::task::JoinSet::new();
+        for (id, name) in accounts {
+            let (client, limit, token, endpoint, tick, done) = (
+                client.clone(),
+                limit.clone(),
+                token.to_string(),
+                endpoint.clone(),
+                tick.clone(),
+                done.clone(),
+            );
+            tasks.spawn(async move {
+                let _permit = limit.acquire().await.expect("semaphore is never closed");
+                let mut roles = Vec::new();
+                let mut pages = client
+                    .list_account_roles()
+                    .access_token(&token)
+                    .account_id(&id)
+                    .into_paginator()
+                    .send();
+                while let Some(page) = pages.next().await {
+                    let page = page.map_err(|e| {
+                        Error::new(format!(
+                            "cannot list roles of account {id}: {}",
+                            sdk::describe(&e, &endpoint)
+                        ))
+                    })?;
+                    roles.extend(
+                        page.role_list()
+                            .iter()
+                            .filter_map(|r| r.role_name())
+                            .map(|r| (id.clone(), name.clone(), r.to_string())),
+                    );
+                }
+                tick(
+                    done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
+                    total,
+                );
+                Ok::<_, Error>(roles)
+            });
+        }
+        let mut pairs = Vec::new();
+        while let Some(done) = tasks.join_next().await {
+            pairs.extend(done.map_err(|e| Error::new(format!("internal error: {e}")))??);
+        }
+        Ok::<_, Error>(pairs)
+    })??;
+    Ok(result)
 }
 
 /// Logout: ends the sign-in on the service side. A token the service already forgot is fine.

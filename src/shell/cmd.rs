@@ -18,6 +18,28 @@ impl Shell for Cmd {
         "cmd"
     }
 
+    fn aliases(&self) -> &'static [&'static str] {
+        &["windows-cmd"]
+    }
+
+    fn programs(&self) -> &'static [&'static str] {
+        &["cmd"]
+    }
+
+    fn hook_template(&self) -> Option<&'static str> {
+        Some(include_str!("hook.cmd"))
+    }
+
+    /// `call "C:\path\sso-env.exe" ...`: `literal` has refused what quotes cannot hold.
+    fn program_literal(&self, path: &str) -> Result<String, Refusal> {
+        Ok(format!("\"{}\"", self.literal(path)?))
+    }
+
+    /// The hook has no key binding; its placeholder stays empty.
+    fn nothing(&self) -> &'static str {
+        ""
+    }
+
     /// Checks that cmd can carry `value` (see the module docs); the text itself, unquoted:
     /// inside `set "N=..."` or `"..."` it needs no escaping once the refusals are made.
     fn literal(&self, value: &str) -> Result<String, Refusal> {

@@ -25,6 +25,14 @@ impl Shell for Fish {
         "fish"
     }
 
+    fn programs(&self) -> &'static [&'static str] {
+        &["fish"]
+    }
+
+    fn hook_template(&self) -> Option<&'static str> {
+        Some(include_str!("hook.fish"))
+    }
+
     fn literal(&self, value: &str) -> Result<String, Refusal> {
         refuse_nul(value)?;
         Ok(quote(value))

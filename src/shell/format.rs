@@ -1,21 +1,15 @@
-//! Output formats of `export` and `unset`, and which one to use when none is given.
+//! Output formats of `export` and `unset`: a shell's statements, or JSON.
 
+use clap::builder::PossibleValue;
 use clap::ValueEnum;
+use serde_json::{json, Map, Value};
 
-use crate::shell::{Cmd, Dotenv, Fish, Posix, PowerShell, Shell};
+use super::ShellKind;
+use crate::error::{Error, Result};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
-    Bash,
-    Zsh,
-    Fish,
-    #[value(alias = "pwsh")]
-    Powershell,
-    #[value(alias = "windows-cmd")]
-    Cmd,
-    #[value(alias = "env")]
-    Sh,
-    Dotenv,
+    Shell(ShellKind),
     /// The variables as one JSON object.
     Json,
     /// The AWS `credential_process` JSON (Version 1).
@@ -23,72 +17,106 @@ pub enum Format {
 }
 
 impl Format {
-    /// The shell that writes this format; `None` for the JSON formats.
-    pub fn shell(self) -> Option<Box<dyn Shell>> {
-        Some(match self {
-            Format::Bash => Box::new(Posix { name: "bash" }),
-            Format::Zsh => Box::new(Posix { name: "zsh" }),
-            Format::Sh => Box::new(Posix { name: "sh" }),
-            Format::Fish => Box::new(Fish),
-            Format::Powershell => Box::new(PowerShell),
-            Format::Cmd => Box::new(Cmd),
-            Format::Dotenv => Box::new(Dotenv),
-            Format::Json | Format::Process => return None,
+    /// The format of the shell we were started from.
+    pub fn detect() -> Format {
+        Format::Shell(ShellKind::detect())
+    }
+}
+
+impl ValueEnum for Format {
+    fn value_variants<'a>() -> &'a [Self] {
+        static ALL: std::sync::OnceLock<Vec<Format>> = std::sync::OnceLock::new();
+        ALL.get_or_init(|| {
+            let shells = ShellKind::ALL.iter().map(|k| Format::Shell(*k));
+            shells.chain([Format::Json, Format::Process]).collect()
         })
     }
 
-    /// The format of the shell we were started from: the parent process (Linux), then
-    /// `$SHELL`, then POSIX sh, which every Unix shell but fish reads.
-    pub fn detect() -> Format {
-        #[cfg(target_os = "linux")]
-        if let Ok(comm) = std::fs::read_to_string(format!(
-            "/proc/{}/comm",
-            std::os::unix::process::parent_id()
-        )) {
-            if let Some(f) = Format::from_program(comm.trim()) {
-                return f;
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(match self {
+            Format::Shell(k) => PossibleValue::new(k.name()).aliases(k.imp().aliases()),
+            Format::Json => PossibleValue::new("json").help("The variables as one JSON object"),
+            Format::Process => {
+                PossibleValue::new("process").help("The AWS `credential_process` JSON (Version 1)")
             }
-        }
-        if let Some(shell) = std::env::var_os("SHELL") {
-            if let Some(f) = std::path::Path::new(&shell)
-                .file_name()
-                .and_then(|n| Format::from_program(&n.to_string_lossy()))
-            {
-                return f;
-            }
-        }
-        if cfg!(windows) {
-            return Format::Powershell;
-        }
-        Format::Sh
-    }
-
-    fn from_program(name: &str) -> Option<Format> {
-        let name = name
-            .strip_suffix(".exe")
-            .unwrap_or(name)
-            .trim_start_matches('-');
-        Some(match name {
-            "bash" => Format::Bash,
-            "zsh" => Format::Zsh,
-            "fish" => Format::Fish,
-            "pwsh" | "powershell" => Format::Powershell,
-            "cmd" => Format::Cmd,
-            "sh" | "dash" | "ash" | "ksh" | "mksh" | "busybox" => Format::Sh,
-            _ => return None,
         })
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// A change to the environment: variables to remove, then variables to set.
+#[derive(Debug, Default)]
+pub struct Vars {
+    pub unset: Vec<&'static str>,
+    pub set: Vec<(&'static str, String)>,
+}
 
-    #[test]
-    fn recognises_shell_programs() {
-        assert_eq!(Format::from_program("-zsh"), Some(Format::Zsh));
-        assert_eq!(Format::from_program("pwsh.exe"), Some(Format::Powershell));
-        assert_eq!(Format::from_program("dash"), Some(Format::Sh));
-        assert_eq!(Format::from_program("cargo"), None);
+impl Vars {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.set
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
     }
+}
+
+/// The whole output for `format`, built before anything is printed so that a refusal leaves
+/// stdout empty.
+pub fn render(format: Format, vars: &Vars) -> Result<String> {
+    match format {
+        Format::Json => {
+            let map: Map<String, Value> = vars
+                .set
+                .iter()
+                .map(|(k, v)| (k.to_string(), Value::String(v.clone())))
+                .collect();
+            Ok(format!("{}\n", Value::Object(map)))
+        }
+        Format::Process => process(vars),
+        Format::Shell(kind) => statements(kind, vars),
+    }
+}
+
+/// `credential_process` JSON: the keys, and the token and expiry when there are any.
+fn process(vars: &Vars) -> Result<String> {
+    let (Some(id), Some(secret)) = (
+        vars.get("AWS_ACCESS_KEY_ID"),
+        vars.get("AWS_SECRET_ACCESS_KEY"),
+    ) else {
+        return Err(Error::new(
+            "the process format prints credentials; use it with export",
+        ));
+    };
+    let mut v = json!({"Version": 1, "AccessKeyId": id, "SecretAccessKey": secret});
+    if let Some(token) = vars.get("AWS_SESSION_TOKEN") {
+        v["SessionToken"] = json!(token);
+    }
+    if let Some(exp) = vars.get("AWS_CREDENTIAL_EXPIRATION") {
+        v["Expiration"] = json!(exp);
+    }
+    Ok(format!("{v}\n"))
+}
+
+fn statements(kind: ShellKind, vars: &Vars) -> Result<String> {
+    let shell = kind.imp();
+    let nl = shell.newline();
+    let mut out = String::new();
+    for name in &vars.unset {
+        let line = shell.unset(name);
+        if !line.is_empty() {
+            out.push_str(&line);
+            out.push_str(nl);
+        }
+    }
+    for (name, value) in &vars.set {
+        let line = shell.set(name, value).map_err(|r| {
+            Error::new(format!(
+                "cannot write {name} for {}: {}; use another --format (e.g. powershell)",
+                shell.name(),
+                r.0
+            ))
+        })?;
+        out.push_str(&line);
+        out.push_str(nl);
+    }
+    Ok(out)
 }

@@ -51,7 +51,7 @@ __sso_env_update() {
     fi
     if [ -n "${EPOCHSECONDS-}" ]; then now=$EPOCHSECONDS; else printf -v now '%(%s)T' -1; fi
     left=$((SSO_ENV_EXPIRES_AT - now))
-    if ((left < 600)) && [ "${SSO_ENV_AUTO_REFRESH-1}" != 0 ] && ((now - __sso_env_last_try >= 60)); then
+    if ((left < {{warn_secs}})) && [ "${SSO_ENV_AUTO_REFRESH-1}" != 0 ] && ((now - __sso_env_last_try >= {{retry_secs}})); then
         __sso_env_last_try=$now
         local out
         if out="$("$__sso_env_exe" export --no-login --format bash -- "$SSO_ENV_PROFILE" 2>/dev/null)"; then
@@ -66,7 +66,7 @@ __sso_env_update() {
         when='expired'
     elif ((left < 60)); then
         when="${left}s!"
-    elif ((left < 600)); then
+    elif ((left < {{warn_secs}})); then
         when="$((left / 60))m!"
     elif ((left < 3600)); then
         when="$((left / 60))m"

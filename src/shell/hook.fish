@@ -51,7 +51,7 @@ function __sso_env_update
     end
     set -l now (date +%s)
     set -l left (math "$SSO_ENV_EXPIRES_AT - $now")
-    if test $left -lt 600; and test "$SSO_ENV_AUTO_REFRESH" != 0; and test (math "$now - $__sso_env_last_try") -ge 60
+    if test $left -lt {{warn_secs}}; and test "$SSO_ENV_AUTO_REFRESH" != 0; and test (math "$now - $__sso_env_last_try") -ge {{retry_secs}}
         set -g __sso_env_last_try $now
         set -l out ($__sso_env_exe export --no-login --format fish -- $SSO_ENV_PROFILE 2>/dev/null | string collect --no-trim-newlines)
         if test $pipestatus[1] -eq 0
@@ -67,7 +67,7 @@ function __sso_env_update
         set when expired
     else if test $left -lt 60
         set when {$left}s!
-    else if test $left -lt 600
+    else if test $left -lt {{warn_secs}}
         set when (math --scale=0 "$left / 60")m!
     else if test $left -lt 3600
         set when (math --scale=0 "$left / 60")m

@@ -56,7 +56,7 @@ function global:__SsoEnvUpdate {
     }
     $now = [DateTimeOffset]::UtcNow.ToUnixTimeSeconds()
     $left = $expires - $now
-    if ($left -lt 600 -and $env:SSO_ENV_AUTO_REFRESH -ne '0' -and ($now - $global:__SsoEnvLastTry) -ge 60) {
+    if ($left -lt {{warn_secs}} -and $env:SSO_ENV_AUTO_REFRESH -ne '0' -and ($now - $global:__SsoEnvLastTry) -ge {{retry_secs}}) {
         $global:__SsoEnvLastTry = $now
         if (__SsoEnvApply @('export', '--no-login', '--format', 'powershell', '--', $env:SSO_ENV_PROFILE)) {
             $global:__SsoEnvLoginNeeded = $false
@@ -68,7 +68,7 @@ function global:__SsoEnvUpdate {
     }
     if ($left -le 0) { $when = 'expired' }
     elseif ($left -lt 60) { $when = "${left}s!" }
-    elseif ($left -lt 600) { $when = "$([math]::Floor($left / 60))m!" }
+    elseif ($left -lt {{warn_secs}}) { $when = "$([math]::Floor($left / 60))m!" }
     elseif ($left -lt 3600) { $when = "$([math]::Floor($left / 60))m" }
     else { $when = '{0}h{1:00}m' -f [math]::Floor($left / 3600), [math]::Floor(($left % 3600) / 60) }
     if ($global:__SsoEnvLoginNeeded) { $when = "$when login-needed" }

@@ -1,22 +1,15 @@
 //! `sso-env init SHELL`: the hook that gives a shell `use-profile`, completion, a prompt segment
-//! and auto-refresh. Each shell's hook is one readable file in `shell/`; this module fills in the
-//! few values that vary (how to call sso-env, the command's name, prompt on or off), each
-//! written as a literal of that shell.
+//! and auto-refresh. Each shell's hook is one readable file beside this one (`hook.bash`,
+//! `hook.zsh`, ...); this module fills in the few values that vary (how to call sso-env, the
+//! command's name, prompt on or off, the thresholds), each written as a literal of that shell.
 
-use clap::ValueEnum;
-
+use super::{Shell, ShellKind};
 use crate::error::{Error, Result};
-use crate::shell::{Cmd, Fish, Posix, PowerShell, Shell};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum HookShell {
-    Bash,
-    Zsh,
-    Fish,
-    #[value(alias = "pwsh")]
-    Powershell,
-    Cmd,
-}
+/// Under this much time left the prompt marks the credentials (`!`) and refreshes them.
+pub(crate) const WARN_SECS: i64 = 600;
+/// The prompt tries a refresh at most this often.
+pub(crate) const RETRY_SECS: i64 = 60;
 
 pub struct Options {
     /// The command the hook defines (`use-profile`).
@@ -29,99 +22,65 @@ pub struct Options {
     pub exe: String,
 }
 
-impl HookShell {
-    fn template(self) -> &'static str {
-        match self {
-            HookShell::Bash => include_str!("hook.bash"),
-            HookShell::Zsh => include_str!("hook.zsh"),
-            HookShell::Fish => include_str!("hook.fish"),
-            HookShell::Powershell => include_str!("hook.ps1"),
-            HookShell::Cmd => include_str!("hook.cmd"),
-        }
-    }
-
-    fn shell(self) -> Box<dyn Shell> {
-        match self {
-            HookShell::Bash => Box::new(Posix { name: "bash" }),
-            HookShell::Zsh => Box::new(Posix { name: "zsh" }),
-            HookShell::Fish => Box::new(Fish),
-            HookShell::Powershell => Box::new(PowerShell),
-            HookShell::Cmd => Box::new(Cmd),
-        }
-    }
+fn valid_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
-pub fn render(sh: HookShell, opts: &Options) -> Result<String> {
-    let valid_name = |s: &str| {
-        let mut chars = s.chars();
-        chars
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-    };
+fn check(opts: &Options) -> Result<()> {
     if !valid_name(&opts.cmd) {
         return Err(Error::new(format!("--cmd {:?} is not a usable command name; use letters, digits, '-' and '_', starting with a letter", opts.cmd)).with_code(2));
     }
-    let key = opts.picker_key.clone().unwrap_or_default();
+    let key = opts.picker_key.as_deref().unwrap_or_default();
     if !key
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || "\\-^@[]+_".contains(c))
     {
         return Err(Error::new(format!("--picker-key {key:?} has characters a key binding does not need; use e.g. '\\C-g' (bash), '^G' (zsh), '\\cg' (fish) or 'Ctrl+g' (PowerShell)")).with_code(2));
     }
-    let shell = sh.shell();
-    let literal = |v: &str| {
-        shell.literal(v).map_err(|r| {
-            Error::new(format!(
-                "cannot write {v:?} for {}: {}; pass --exe with another path",
-                shell.name(),
-                r.0
-            ))
-        })
-    };
-    let exe = match sh {
-        // cmd: `call "C:\path\sso-env.exe" ...`; literal() has refused what quotes cannot hold.
-        HookShell::Cmd => format!("\"{}\"", literal(&opts.exe)?),
-        _ => literal(&opts.exe)?,
-    };
-    let prompt = match (sh, opts.prompt) {
-        (HookShell::Powershell, true) => "$true",
-        (HookShell::Powershell, false) => "$false",
-        (_, true) => "1",
-        (_, false) => "0",
-    };
-    let picker_key = match sh {
-        HookShell::Cmd => String::new(),
-        _ if key.is_empty() => match sh {
-            HookShell::Powershell => "$null".to_string(),
-            _ => "''".to_string(),
-        },
-        _ => literal(&key)?,
-    };
-    let out = sh
-        .template()
-        .replace("{{exe}}", &exe)
-        .replace("{{cmd}}", &opts.cmd)
-        .replace("{{prompt}}", prompt)
-        .replace("{{picker_key}}", &picker_key)
-        .replace("{{picker_key_bare}}", &key);
-    Ok(match sh {
-        HookShell::Cmd => out.replace('\n', "\r\n"),
-        _ => out,
-    })
+    Ok(())
 }
 
-/// The hook calls this binary by its full path, so it works before PATH is set up and never
-/// picks up another sso-env.
-pub fn default_exe() -> Result<String> {
-    let exe = std::env::current_exe().map_err(|e| {
+/// The hook for `kind`: its template with each placeholder filled by a literal of that shell.
+pub fn render(kind: ShellKind, opts: &Options) -> Result<String> {
+    check(opts)?;
+    let shell: &dyn Shell = kind.imp();
+    let template = shell.hook_template().ok_or_else(|| {
         Error::new(format!(
-            "cannot find the sso-env binary: {e}; pass --exe PATH"
+            "{} has no hook; use bash, zsh, fish, powershell or cmd",
+            kind.name()
         ))
+        .with_code(2)
     })?;
-    exe.into_os_string()
-        .into_string()
-        .map_err(|_| Error::new("the sso-env path is not UTF-8; pass --exe PATH"))
+    let refused = |v: &str, why: String| {
+        Error::new(format!(
+            "cannot write {v:?} for {}: {why}; pass --exe with another path",
+            shell.name()
+        ))
+    };
+    let exe = shell
+        .program_literal(&opts.exe)
+        .map_err(|r| refused(&opts.exe, r.0))?;
+    let key = opts.picker_key.clone().unwrap_or_default();
+    let picker_key = match key.as_str() {
+        "" => shell.nothing().to_string(),
+        k => shell.literal(k).map_err(|r| refused(k, r.0))?,
+    };
+    let out = template
+        .replace("{{exe}}", &exe)
+        .replace("{{cmd}}", &opts.cmd)
+        .replace("{{prompt}}", shell.boolean(opts.prompt))
+        .replace("{{picker_key}}", &picker_key)
+        .replace("{{picker_key_bare}}", &key)
+        .replace("{{warn_secs}}", &WARN_SECS.to_string())
+        .replace("{{retry_secs}}", &RETRY_SECS.to_string());
+    Ok(match shell.newline() {
+        "\n" => out,
+        nl => out.replace('\n', nl),
+    })
 }
 
 #[cfg(test)]
@@ -139,21 +98,15 @@ mod tests {
 
     #[test]
     fn every_placeholder_is_filled() {
-        for sh in [
-            HookShell::Bash,
-            HookShell::Zsh,
-            HookShell::Fish,
-            HookShell::Powershell,
-            HookShell::Cmd,
-        ] {
+        for sh in ShellKind::ALL.iter().copied().filter(|k| k.has_hook()) {
             let out = render(sh, &opts()).unwrap();
             assert!(!out.contains("{{"), "{sh:?}");
             assert!(out.contains("use-profile"), "{sh:?}");
         }
-        assert!(render(HookShell::Bash, &opts())
+        assert!(render(ShellKind::Bash, &opts())
             .unwrap()
             .contains(r"__sso_env_exe='/opt/it'\''s here/sso-env'"));
-        assert!(render(HookShell::Cmd, &opts()).unwrap().contains("\r\n"));
+        assert!(render(ShellKind::Cmd, &opts()).unwrap().contains("\r\n"));
     }
 
     #[test]
@@ -163,12 +116,12 @@ mod tests {
                 cmd: bad.into(),
                 ..opts()
             };
-            assert!(render(HookShell::Bash, &o).is_err(), "{bad}");
+            assert!(render(ShellKind::Bash, &o).is_err(), "{bad}");
         }
         let o = Options {
             picker_key: Some("'; rm".into()),
             ..opts()
         };
-        assert!(render(HookShell::Bash, &o).is_err());
+        assert!(render(ShellKind::Bash, &o).is_err());
     }
 }

@@ -52,7 +52,7 @@ __sso_env_update() {
     fi
     now=$EPOCHSECONDS
     left=$(( SSO_ENV_EXPIRES_AT - now ))
-    if (( left < 600 )) && [[ ${SSO_ENV_AUTO_REFRESH-1} != 0 ]] && (( now - __sso_env_last_try >= 60 )); then
+    if (( left < {{warn_secs}} )) && [[ ${SSO_ENV_AUTO_REFRESH-1} != 0 ]] && (( now - __sso_env_last_try >= {{retry_secs}} )); then
         __sso_env_last_try=$now
         if out="$("$__sso_env_exe" export --no-login --format zsh -- "$SSO_ENV_PROFILE" 2>/dev/null)"; then
             eval "$out"
@@ -66,7 +66,7 @@ __sso_env_update() {
         when='expired'
     elif (( left < 60 )); then
         when="${left}s!"
-    elif (( left < 600 )); then
+    elif (( left < {{warn_secs}} )); then
         when="$(( left / 60 ))m!"
     elif (( left < 3600 )); then
         when="$(( left / 60 ))m"

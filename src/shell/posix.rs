@@ -8,6 +8,35 @@ use super::{refuse_nul, Refusal, Shell};
 
 pub struct Posix {
     pub name: &'static str,
+    programs: &'static [&'static str],
+    hook: Option<&'static str>,
+}
+
+pub(super) const BASH: Posix = Posix {
+    name: "bash",
+    programs: &["bash"],
+    hook: Some(include_str!("hook.bash")),
+};
+pub(super) const ZSH: Posix = Posix {
+    name: "zsh",
+    programs: &["zsh"],
+    hook: Some(include_str!("hook.zsh")),
+};
+pub(super) const SH: Posix = Posix {
+    name: "sh",
+    programs: &["sh", "dash", "ash", "ksh", "mksh", "busybox"],
+    hook: None,
+};
+
+impl Posix {
+    /// POSIX quoting under a given shell's name (tests and benchmarks).
+    pub fn named(name: &'static str) -> Posix {
+        Posix {
+            name,
+            programs: &[],
+            hook: None,
+        }
+    }
 }
 
 pub fn quote(value: &str) -> String {
@@ -27,6 +56,22 @@ pub fn quote(value: &str) -> String {
 impl Shell for Posix {
     fn name(&self) -> &'static str {
         self.name
+    }
+
+    fn aliases(&self) -> &'static [&'static str] {
+        if self.name == "sh" {
+            &["env"]
+        } else {
+            &[]
+        }
+    }
+
+    fn programs(&self) -> &'static [&'static str] {
+        self.programs
+    }
+
+    fn hook_template(&self) -> Option<&'static str> {
+        self.hook
     }
 
     fn literal(&self, value: &str) -> Result<String, Refusal> {
@@ -53,7 +98,7 @@ mod tests {
         assert_eq!(quote("it's"), r"'it'\''s'");
         assert_eq!(quote("$(x)`y`\n\\"), "'$(x)`y`\n\\'");
         assert_eq!(quote(""), "''");
-        let sh = Posix { name: "bash" };
+        let sh = BASH;
         assert!(sh.set("A", "a\0b").is_err());
         assert_eq!(sh.set("A", "x").unwrap(), "export A='x'");
     }

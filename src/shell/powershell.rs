@@ -31,6 +31,30 @@ impl Shell for PowerShell {
         "powershell"
     }
 
+    fn aliases(&self) -> &'static [&'static str] {
+        &["pwsh"]
+    }
+
+    fn programs(&self) -> &'static [&'static str] {
+        &["pwsh", "powershell"]
+    }
+
+    fn hook_template(&self) -> Option<&'static str> {
+        Some(include_str!("hook.ps1"))
+    }
+
+    fn boolean(&self, b: bool) -> &'static str {
+        if b {
+            "$true"
+        } else {
+            "$false"
+        }
+    }
+
+    fn nothing(&self) -> &'static str {
+        "$null"
+    }
+
     fn literal(&self, value: &str) -> Result<String, Refusal> {
         refuse_nul(value)?;
         Ok(quote(value))

@@ -1,0 +1,43 @@
+//! `sso-env login`: sign in for a profile or an sso-session (the flows live in `signin/`).
+
+use clap::Args;
+
+use super::Run;
+use crate::error::Result;
+use crate::local::config::{self, Config};
+use crate::signin;
+
+#[derive(Args)]
+#[command(
+    after_help = "Examples:\n  sso-env login                              # $AWS_PROFILE or default\n  sso-env login --profile koa-dev-customer\n  sso-env login --sso-session koa --device-code     # e.g. over SSH\n  sso-env login --no-browser                 # print the URL instead of opening it"
+)]
+pub(crate) struct Login {
+    /// Profile whose sign-in to use.
+    #[arg(long, conflicts_with = "sso_session")]
+    profile: Option<String>,
+    /// An [sso-session] to sign in to.
+    #[arg(long)]
+    sso_session: Option<String>,
+    /// Use the device-code flow (a code to confirm in any browser) instead of PKCE.
+    #[arg(long)]
+    device_code: bool,
+    /// Print the sign-in URL instead of opening a browser.
+    #[arg(long)]
+    no_browser: bool,
+}
+
+impl Run for Login {
+    fn run(self) -> Result<i32> {
+        let config = Config::load()?;
+        let sso = match &self.sso_session {
+            Some(s) => config.session_settings(s)?,
+            None => config.login_settings(&config::chosen_profile(self.profile.as_deref()))?,
+        };
+        let opts = signin::Options {
+            device_code: self.device_code,
+            no_browser: self.no_browser,
+        };
+        signin::login(&sso, &signin::label(&sso), opts)?;
+        Ok(0)
+    }
+}
