@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 #[command(
     after_help = "Examples:\n  eval \"$(sso-env export koa-dev-customer)\"\n  sso-env exec koa-dev-customer -- terraform plan\n  sso-env export koa-dev-customer --format powershell | Out-String | Invoke-Expression"
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     command: Cmd,
 }

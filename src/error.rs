@@ -9,18 +9,18 @@ pub struct Error {
     code: i32,
 }
 
-pub type Result<T, E = Error> = std::result::Result<T, E>;
+pub(crate) type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     /// An error with exit code 1.
-    pub fn new(message: impl Into<String>) -> Error {
+    pub(crate) fn new(message: impl Into<String>) -> Error {
         Error {
             message: message.into(),
             code: 1,
         }
     }
 
-    pub fn with_code(mut self, code: i32) -> Error {
+    pub(crate) fn with_code(mut self, code: i32) -> Error {
         self.code = code;
         self
     }
@@ -45,7 +45,7 @@ impl fmt::Display for Error {
 }
 
 /// Shows a user-supplied name inside a message: quoted, control characters escaped.
-pub fn shown(name: &str) -> String {
+pub(crate) fn shown(name: &str) -> String {
     let mut out = String::with_capacity(name.len() + 2);
     out.push('\'');
     for c in name.chars() {
@@ -61,19 +61,13 @@ pub fn shown(name: &str) -> String {
 
 /// Text from elsewhere (a service's message, an account name) made fit for one line: control
 /// characters become spaces, at most 200 characters, trimmed.
-pub fn one_line(s: &str) -> String {
+pub(crate) fn one_line(s: &str) -> String {
     let s: String = s
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .take(200)
         .collect();
     s.trim().to_string()
-}
-
-/// Builds an `Error` from a format string: `bail!("...")` returns it, `err!(...)` makes it.
-#[macro_export]
-macro_rules! err {
-    ($($arg:tt)*) => { $crate::error::Error::new(format!($($arg)*)) };
 }
 
 #[cfg(test)]

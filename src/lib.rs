@@ -7,10 +7,10 @@ mod commands;
 mod credentials;
 mod error;
 mod keys;
-pub mod local;
+mod local;
 mod log;
 mod remote;
-pub mod shell;
+mod shell;
 mod signin;
 mod suggest;
 mod term;
@@ -18,3 +18,9 @@ mod timefmt;
 mod url;
 
 pub use cli::run;
+pub use error::Error;
+
+// The parsers and the quoting, for the property tests; everything else is crate-private.
+pub use local::config::Config;
+pub use local::ini;
+pub use shell::{Cmd, Fish, Posix, PowerShell, Shell};

@@ -4,7 +4,7 @@
 
 use std::sync::OnceLock;
 
-pub fn enabled() -> bool {
+pub(crate) fn enabled() -> bool {
     static ON: OnceLock<bool> = OnceLock::new();
     *ON.get_or_init(|| std::env::var("SSO_ENV_LOG").is_ok_and(|v| v.eq_ignore_ascii_case("debug")))
 }

@@ -1,7 +1,7 @@
 //! "Did you mean ...?" for names the user mistyped.
 
 /// Up to `max` candidates within a small edit distance of `name`, closest first.
-pub fn closest<'a>(
+pub(crate) fn closest<'a>(
     name: &str,
     candidates: impl Iterator<Item = &'a str>,
     max: usize,

@@ -7,7 +7,7 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Seconds since the Unix epoch, now.
-pub fn now() -> i64 {
+pub(crate) fn now() -> i64 {
     match SystemTime::now().duration_since(UNIX_EPOCH) {
         Ok(d) => d.as_secs() as i64,
         Err(e) => -(e.duration().as_secs() as i64),
@@ -15,7 +15,7 @@ pub fn now() -> i64 {
 }
 
 /// Formats unix seconds as `YYYY-MM-DDTHH:MM:SSZ`.
-pub fn format_utc(secs: i64) -> String {
+pub(crate) fn format_utc(secs: i64) -> String {
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
@@ -29,7 +29,7 @@ pub fn format_utc(secs: i64) -> String {
 
 /// Parses an RFC 3339 / ISO 8601 timestamp with a zone into unix seconds (fraction dropped).
 /// A timestamp without a zone is refused, as botocore refuses it.
-pub fn parse(s: &str) -> Option<i64> {
+pub(crate) fn parse(s: &str) -> Option<i64> {
     let b = s.trim().as_bytes();
     let num = |r: std::ops::Range<usize>| -> Option<i64> {
         let part = b.get(r)?;

@@ -2,7 +2,7 @@
 //! the one it reads (the sign-in redirect).
 
 /// Encodes all but RFC 3986's unreserved characters.
-pub fn encode(s: &str) -> String {
+pub(crate) fn encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
@@ -15,7 +15,7 @@ pub fn encode(s: &str) -> String {
 }
 
 /// Decodes `%XX` and `+` (form encoding); malformed escapes are kept as they are.
-pub fn decode(s: &str) -> String {
+pub(crate) fn decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let hex = |b: u8| (b as char).to_digit(16);
     let mut out = Vec::with_capacity(bytes.len());

@@ -9,9 +9,9 @@ mod shells;
 use std::collections::BTreeMap;
 
 use proptest::prelude::*;
-use sso_env::local::config::Config;
-use sso_env::local::ini;
-use sso_env::shell::{Cmd, Fish, Posix, PowerShell, Shell};
+use sso_env::ini;
+use sso_env::Config;
+use sso_env::{Cmd, Fish, Posix, PowerShell, Shell};
 
 /// The script setting V0..Vn, and the values that were accepted (refused ones are checked here).
 fn script(

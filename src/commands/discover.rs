@@ -50,7 +50,7 @@ impl Run for Discover {
 
 /// One account/role pair the user can reach.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Pair {
+pub(crate) struct Pair {
     pub account_name: String,
     pub account_id: String,
     pub role_name: String,
@@ -161,7 +161,7 @@ fn fetch(sso: &SsoSettings, token: &str) -> Result<Vec<Pair>> {
 /// The template with `{account_name}`, `{account_id}`, `{role_name}` and `{session}` filled in,
 /// then made a plain profile name: runs of anything but letters, digits, `.`, `_` and `-`
 /// become one `-`.
-pub fn profile_name(template: &str, p: &Pair, sso: &SsoSettings) -> String {
+pub(crate) fn profile_name(template: &str, p: &Pair, sso: &SsoSettings) -> String {
     let raw = template
         .replace("{account_name}", &p.account_name)
         .replace("{account_id}", &p.account_id)

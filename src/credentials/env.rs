@@ -33,7 +33,7 @@ const OURS: [&str; 12] = [
 ];
 
 /// The variables for a source's credentials. `region` is what `export_region` chose.
-pub fn for_source(src: &dyn Source, creds: &Credentials, region: Option<String>) -> Vars {
+pub(crate) fn for_source(src: &dyn Source, creds: &Credentials, region: Option<String>) -> Vars {
     let mut v = Vars {
         unset: STALE.to_vec(),
         set: Vec::with_capacity(OURS.len()),
@@ -83,7 +83,7 @@ pub fn for_source(src: &dyn Source, creds: &Credentials, region: Option<String>)
 /// The region to export: an explicit choice, then the environment (as every SDK resolves it),
 /// then the profile's. A region in the environment that sso-env itself exported earlier
 /// (it equals `$SSO_ENV_REGION`) is not the user's choice and does not override the profile.
-pub fn export_region(src: &dyn Source, explicit: Option<&str>) -> Option<String> {
+pub(crate) fn export_region(src: &dyn Source, explicit: Option<&str>) -> Option<String> {
     if let Some(r) = explicit {
         return Some(r.to_string());
     }
@@ -100,7 +100,7 @@ pub fn export_region(src: &dyn Source, explicit: Option<&str>) -> Option<String>
 
 /// Everything `export` sets, for `sso-env unset`. The region variables only go when they still
 /// hold the region sso-env exported; a region the user set is theirs.
-pub fn clearing() -> Vars {
+pub(crate) fn clearing() -> Vars {
     let mut unset: Vec<&'static str> = OURS
         .iter()
         .copied()

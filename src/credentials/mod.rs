@@ -15,7 +15,7 @@ pub(crate) use sso::{session_token, SsoSource, REFRESH_WINDOW_SECS, TOKEN_MIN_SE
 
 /// May a command that needs a sign-in run the login flow itself?
 #[derive(Clone, Copy)]
-pub enum OnDemand {
+pub(crate) enum OnDemand {
     /// Yes (a person is at a terminal).
     Login,
     /// No: fail fast with the command to run.
@@ -25,7 +25,7 @@ pub enum OnDemand {
 impl OnDemand {
     /// Login on demand only when someone can answer it: stdin or stderr is a terminal, `CI` is
     /// not set, and `--no-login` was not given.
-    pub fn detect(no_login: bool) -> OnDemand {
+    pub(crate) fn detect(no_login: bool) -> OnDemand {
         use std::io::IsTerminal;
         let interactive = std::io::stdin().is_terminal() || std::io::stderr().is_terminal();
         if !no_login && interactive && std::env::var_os("CI").is_none() {
@@ -90,7 +90,7 @@ mod tests {
         );
         assert_eq!(
             LoginHint::Profile("it's".into()).to_string(),
-            r#"sso-env login --profile 'it'"'"'s'"#
+            r"sso-env login --profile 'it'\''s'"
         );
     }
 }

@@ -16,16 +16,16 @@ use crate::signin;
 use crate::timefmt;
 
 /// Under this much left, a token is refreshed when it can be (botocore's window).
-pub const REFRESH_WINDOW_SECS: i64 = 15 * 60;
+pub(crate) const REFRESH_WINDOW_SECS: i64 = 15 * 60;
 /// Under this much left and no way to refresh, a token is not used: sign in again.
-pub const TOKEN_MIN_SECS: i64 = 5 * 60;
+pub(crate) const TOKEN_MIN_SECS: i64 = 5 * 60;
 
 pub(crate) struct SsoSource {
     profile: SsoProfile,
 }
 
 impl SsoSource {
-    pub fn new(profile: SsoProfile) -> SsoSource {
+    pub(crate) fn new(profile: SsoProfile) -> SsoSource {
         SsoSource { profile }
     }
 }

@@ -51,12 +51,12 @@ const SSO_KEYS: [&str; 4] = [
 
 impl Config {
     /// Reads `$AWS_CONFIG_FILE` or `~/.aws/config`. A missing file reads as empty.
-    pub fn load() -> Result<Config> {
+    pub(crate) fn load() -> Result<Config> {
         let path = crate::local::paths::config_file()?;
         Config::load_from(path)
     }
 
-    pub fn load_from(path: PathBuf) -> Result<Config> {
+    pub(crate) fn load_from(path: PathBuf) -> Result<Config> {
         crate::debug!("config file {}", path.display());
         let text = match std::fs::read(&path) {
             Ok(bytes) => String::from_utf8(bytes).map_err(|e| {
@@ -81,7 +81,7 @@ impl Config {
     }
 
     /// The file parsed once, for commands that look at many profiles.
-    pub fn parse(&self) -> Result<Parsed<'_>> {
+    pub(crate) fn parse(&self) -> Result<Parsed<'_>> {
         let sections = ini::parse(&self.text, &self.path.display().to_string())?;
         Ok(Parsed {
             config: self,
@@ -97,7 +97,7 @@ impl Config {
     }
 
     /// The names of profiles that use Identity Center, in file order.
-    pub fn sso_profile_names(&self) -> Result<Vec<String>> {
+    pub(crate) fn sso_profile_names(&self) -> Result<Vec<String>> {
         Ok(self.parse()?.sso_profile_names())
     }
 
@@ -107,22 +107,22 @@ impl Config {
     }
 
     /// Where `name` signs in; an account and role are not needed for that.
-    pub fn login_settings(&self, name: &str) -> Result<SsoSettings> {
+    pub(crate) fn login_settings(&self, name: &str) -> Result<SsoSettings> {
         self.parse()?.login_settings(name)
     }
 
     /// The settings of `[sso-session NAME]`.
-    pub fn session_settings(&self, session: &str) -> Result<SsoSettings> {
+    pub(crate) fn session_settings(&self, session: &str) -> Result<SsoSettings> {
         self.parse()?.session_settings(session)
     }
 
     /// The profiles that sign in through `sso`, for logout (their role-cache entries go too).
-    pub fn profiles_using(&self, sso: &SsoSettings) -> Result<Vec<SsoProfile>> {
+    pub(crate) fn profiles_using(&self, sso: &SsoSettings) -> Result<Vec<SsoProfile>> {
         Ok(self.parse()?.profiles_using(sso))
     }
 
     /// Every `[sso-session]` name, in file order.
-    pub fn session_names(&self) -> Result<Vec<String>> {
+    pub(crate) fn session_names(&self) -> Result<Vec<String>> {
         Ok(self.parse()?.session_names())
     }
 }
@@ -131,7 +131,7 @@ impl Config {
 /// botocore. One lookup (export, the warm path) scans the sections; from the second on, an
 /// index by name is built once, so that resolving every profile of a 10,000-profile file
 /// (profiles, logout, discover) stays linear.
-pub struct Parsed<'c> {
+pub(crate) struct Parsed<'c> {
     config: &'c Config,
     sections: Vec<Section<'c>>,
     lookups: Cell<usize>,
@@ -199,7 +199,7 @@ impl<'c> Parsed<'c> {
 
     /// Profiles that use Identity Center (any `sso_*` key or `sso_session`): what
     /// `use-profile` can switch to.
-    pub fn sso_profile_names(&self) -> Vec<String> {
+    pub(crate) fn sso_profile_names(&self) -> Vec<String> {
         let mut names: Vec<String> = Vec::new();
         let mut seen = std::collections::HashSet::new();
         for s in &self.sections {
@@ -216,7 +216,7 @@ impl<'c> Parsed<'c> {
         names
     }
 
-    pub fn session_names(&self) -> Vec<String> {
+    pub(crate) fn session_names(&self) -> Vec<String> {
         self.sections
             .iter()
             .filter_map(|s| section_name(s.header, "sso-session"))
@@ -258,7 +258,7 @@ impl<'c> Parsed<'c> {
     }
 
     /// Where `name` signs in; an account and role are not needed for that.
-    pub fn login_settings(&self, name: &str) -> Result<SsoSettings> {
+    pub(crate) fn login_settings(&self, name: &str) -> Result<SsoSettings> {
         let r = self.resolve(name)?;
         let missing: Vec<&str> = ["sso_start_url", "sso_region"]
             .into_iter()
@@ -277,7 +277,7 @@ impl<'c> Parsed<'c> {
     }
 
     /// The settings of `[sso-session NAME]`.
-    pub fn session_settings(&self, session: &str) -> Result<SsoSettings> {
+    pub(crate) fn session_settings(&self, session: &str) -> Result<SsoSettings> {
         let path = self.config.path.display();
         let Some(sec) = self.session(session) else {
             let names = self.session_names();
@@ -308,7 +308,7 @@ impl<'c> Parsed<'c> {
     }
 
     /// The profiles that sign in through `sso`.
-    pub fn profiles_using(&self, sso: &SsoSettings) -> Vec<SsoProfile> {
+    pub(crate) fn profiles_using(&self, sso: &SsoSettings) -> Vec<SsoProfile> {
         self.profile_names()
             .iter()
             .filter_map(|name| self.sso_profile(name).ok())
@@ -426,12 +426,7 @@ fn parse_scopes(raw: Option<&str>) -> (Vec<String>, bool) {
 }
 
 /// The profile name a `[...]` header declares, as botocore reads it: `[default]`,
-/// `[profile NAME]` (NAME shlex-split, so it may be quoted).
-pub fn profile_name(header: &str) -> Option<String> {
-    profile_name_ref(header).map(Cow::into_owned)
-}
-
-/// `profile_name`, borrowed in the usual case.
+/// `[profile NAME]` (NAME shlex-split, so it may be quoted); borrowed in the usual case.
 fn profile_name_ref(header: &str) -> Option<Cow<'_, str>> {
     if header == "default" {
         return Some(Cow::Borrowed("default"));
@@ -481,7 +476,7 @@ fn unknown_profile(name: &str, names: &[String], path: &str) -> Error {
 
 /// Which profile a command uses: the argument, then `$AWS_PROFILE`, `$AWS_DEFAULT_PROFILE`,
 /// then `default`. Empty variables count as unset.
-pub fn chosen_profile(arg: Option<&str>) -> String {
+pub(crate) fn chosen_profile(arg: Option<&str>) -> String {
     if let Some(name) = arg {
         return name.to_string();
     }
@@ -578,6 +573,7 @@ sso_role_name = R
 
     #[test]
     fn header_names_follow_botocore() {
+        let profile_name = |h| profile_name_ref(h).map(Cow::into_owned);
         assert_eq!(profile_name("default").as_deref(), Some("default"));
         assert_eq!(profile_name("profile a").as_deref(), Some("a"));
         assert_eq!(profile_name("profile   a  ").as_deref(), Some("a"));

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 
 /// Creates `dir` (and missing parents) with mode 0700.
-pub fn private_dir(dir: &Path) -> Result<()> {
+pub(crate) fn private_dir(dir: &Path) -> Result<()> {
     let mut builder = fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
@@ -27,7 +27,7 @@ fn open_private(path: &Path, opts: &mut OpenOptions) -> std::io::Result<File> {
 
 /// Replaces `path` with `data` atomically; the file is 0600 and its directory is created 0700.
 /// A symlink at `path` is replaced, not followed.
-pub fn write_private(path: &Path, data: &[u8]) -> Result<()> {
+pub(crate) fn write_private(path: &Path, data: &[u8]) -> Result<()> {
     let dir = path
         .parent()
         .ok_or_else(|| Error::new(format!("bad cache path {}", path.display())))?;
@@ -53,12 +53,12 @@ pub fn write_private(path: &Path, data: &[u8]) -> Result<()> {
 }
 
 /// An exclusive advisory lock, held until dropped.
-pub struct Lock {
+pub(crate) struct Lock {
     _file: File,
 }
 
 /// Takes the lock named `name` in our lock directory, waiting for another holder.
-pub fn lock(name: &str) -> Result<Lock> {
+pub(crate) fn lock(name: &str) -> Result<Lock> {
     let dir = crate::local::paths::lock_dir()?;
     private_dir(&dir)?;
     let path = dir.join(format!("{name}.lock"));
@@ -83,7 +83,7 @@ pub fn lock(name: &str) -> Result<Lock> {
 }
 
 /// Removes a file; `false` when there was none.
-pub fn remove_optional(path: &Path) -> Result<bool> {
+pub(crate) fn remove_optional(path: &Path) -> Result<bool> {
     match fs::remove_file(path) {
         Ok(()) => Ok(true),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
@@ -92,7 +92,7 @@ pub fn remove_optional(path: &Path) -> Result<bool> {
 }
 
 /// Reads a file, `None` when it does not exist.
-pub fn read_optional(path: &Path) -> Result<Option<Vec<u8>>> {
+pub(crate) fn read_optional(path: &Path) -> Result<Option<Vec<u8>>> {
     match fs::read(path) {
         Ok(b) => Ok(Some(b)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),

@@ -31,14 +31,14 @@ pub struct Entry<'a> {
 }
 
 impl<'a> Section<'a> {
-    pub fn get(&self, key: &str) -> Option<&str> {
+    pub(crate) fn get(&self, key: &str) -> Option<&str> {
         self.entries
             .iter()
             .find(|e| e.key == key)
             .map(|e| e.value.as_ref())
     }
 
-    pub fn entry(&self, key: &str) -> Option<&Entry<'a>> {
+    pub(crate) fn entry(&self, key: &str) -> Option<&Entry<'a>> {
         self.entries.iter().find(|e| e.key == key)
     }
 }
@@ -104,61 +104,72 @@ pub fn parse<'a>(text: &'a str, path: &str) -> Result<Vec<Section<'a>>> {
             value_indent = None;
             continue;
         }
-        let delimiter = trimmed.find(['=', ':']);
-        if delimiter.is_none() && trimmed.starts_with('[') {
-            let what = if trimmed == "[]" {
-                "empty section header '[]'"
-            } else {
-                "section header has no closing ']'"
-            };
-            return Err(at(
-                path,
-                lineno,
-                &format!("{what}; write it as [profile NAME]"),
-            ));
-        }
-        let Some(section) = sections.last_mut() else {
-            return Err(at(
-                path,
-                lineno,
-                "setting before any [section] header; put it under [default] or [profile NAME]",
-            ));
-        };
-        let Some(pos) = delimiter else {
-            return Err(at(
-                path,
-                lineno,
-                "expected 'key = value' or a [section] header",
-            ));
-        };
-        let raw_key = trimmed[..pos].trim_end();
-        let key: Cow<'a, str> = if raw_key.chars().any(char::is_uppercase) {
-            Cow::Owned(raw_key.to_lowercase())
-        } else {
-            Cow::Borrowed(raw_key)
-        };
-        if key.is_empty() {
-            return Err(at(path, lineno, "missing key before '='"));
-        }
-        if let Some(first) = section.entries.iter().find(|e| e.key == key) {
-            return Err(at(
-                path,
-                lineno,
-                &format!(
-                    "key '{key}' set twice in [{}] (first on line {}); keep one",
-                    section.header, first.line
-                ),
-            ));
-        }
-        let value = Cow::Borrowed(trimmed[pos + 1..].trim_start());
-        section.entries.push(Entry {
-            key,
-            value,
-            line: lineno,
-        });
+        add_setting(&mut sections, trimmed, lineno, path)?;
         value_indent = Some(indent);
     }
     Ok(sections)
+}
+
+/// A `key = value` line (or `key: value`), added to the last section.
+fn add_setting<'a>(
+    sections: &mut [Section<'a>],
+    trimmed: &'a str,
+    lineno: usize,
+    path: &str,
+) -> Result<()> {
+    let delimiter = trimmed.find(['=', ':']);
+    if delimiter.is_none() && trimmed.starts_with('[') {
+        let what = if trimmed == "[]" {
+            "empty section header '[]'"
+        } else {
+            "section header has no closing ']'"
+        };
+        return Err(at(
+            path,
+            lineno,
+            &format!("{what}; write it as [profile NAME]"),
+        ));
+    }
+    let Some(section) = sections.last_mut() else {
+        return Err(at(
+            path,
+            lineno,
+            "setting before any [section] header; put it under [default] or [profile NAME]",
+        ));
+    };
+    let Some(pos) = delimiter else {
+        return Err(at(
+            path,
+            lineno,
+            "expected 'key = value' or a [section] header",
+        ));
+    };
+    let raw_key = trimmed[..pos].trim_end();
+    let key: Cow<'a, str> = if raw_key.chars().any(char::is_uppercase) {
+        Cow::Owned(raw_key.to_lowercase())
+    } else {
+        Cow::Borrowed(raw_key)
+    };
+    if key.is_empty() {
+        return Err(at(path, lineno, "missing key before '='"));
+    }
+    if let Some(first) = section.entries.iter().find(|e| e.key == key) {
+        return Err(at(
+            path,
+            lineno,
+            &format!(
+                "key '{key}' set twice in [{}] (first on line {}); keep one",
+                section.header, first.line
+            ),
+        ));
+    }
+    let value = Cow::Borrowed(trimmed[pos + 1..].trim_start());
+    section.entries.push(Entry {
+        key,
+        value,
+        line: lineno,
+    });
+    Ok(())
 }
 
 fn at(path: &str, line: usize, what: &str) -> Error {
@@ -167,7 +178,7 @@ fn at(path: &str, line: usize, what: &str) -> Error {
 
 /// Python's `shlex.split` (POSIX mode, no comments): botocore splits section headers with it,
 /// so `[profile "my profile"]` names the profile `my profile`. `None` where shlex would raise.
-pub fn shlex_split(s: &str) -> Option<Vec<String>> {
+pub(crate) fn shlex_split(s: &str) -> Option<Vec<String>> {
     let mut words = Vec::new();
     let mut word = String::new();
     let mut in_word = false;

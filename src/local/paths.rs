@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use crate::error::{Error, Result};
 
 /// The home directory as botocore sees it (`os.path.expanduser("~")`).
-pub fn home() -> Result<PathBuf> {
+pub(crate) fn home() -> Result<PathBuf> {
     let var = if cfg!(windows) { "USERPROFILE" } else { "HOME" };
     match std::env::var_os(var) {
         Some(h) if !h.is_empty() => Ok(PathBuf::from(h)),
@@ -27,7 +27,7 @@ fn expand(path: &std::ffi::OsStr) -> Result<PathBuf> {
     Ok(PathBuf::from(path))
 }
 
-pub fn config_file() -> Result<PathBuf> {
+pub(crate) fn config_file() -> Result<PathBuf> {
     match std::env::var_os("AWS_CONFIG_FILE") {
         Some(p) if !p.is_empty() => expand(&p),
         _ => Ok(home()?.join(".aws").join("config")),
@@ -35,17 +35,17 @@ pub fn config_file() -> Result<PathBuf> {
 }
 
 /// `~/.aws/sso/cache`: SSO tokens and client registrations.
-pub fn sso_cache_dir() -> Result<PathBuf> {
+pub(crate) fn sso_cache_dir() -> Result<PathBuf> {
     Ok(home()?.join(".aws").join("sso").join("cache"))
 }
 
 /// `~/.aws/cli/cache`: role credentials, shared with the AWS CLI v2.
-pub fn role_cache_dir() -> Result<PathBuf> {
+pub(crate) fn role_cache_dir() -> Result<PathBuf> {
     Ok(home()?.join(".aws").join("cli").join("cache"))
 }
 
 /// Our own lock files, kept out of the shared cache directories so that other tools that
 /// sweep those directories (e.g. `aws sso logout`) never see a file they do not expect.
-pub fn lock_dir() -> Result<PathBuf> {
+pub(crate) fn lock_dir() -> Result<PathBuf> {
     Ok(home()?.join(".aws").join("sso-env").join("locks"))
 }

@@ -3,14 +3,14 @@
 //! or we would not find the files the AWS CLI writes, nor it ours.
 
 /// A JSON value as far as cache keys need: strings, lists of strings, null.
-pub enum Val<'a> {
+pub(crate) enum Val<'a> {
     Str(&'a str),
     List(&'a [String]),
     Null,
 }
 
 /// `json.dumps(obj, sort_keys=True, separators=(item, key))`; `pairs` need not be sorted.
-pub fn dumps(pairs: &[(&str, Val<'_>)], item_sep: &str, key_sep: &str) -> String {
+pub(crate) fn dumps(pairs: &[(&str, Val<'_>)], item_sep: &str, key_sep: &str) -> String {
     let mut sorted: Vec<&(&str, Val<'_>)> = pairs.iter().collect();
     sorted.sort_by(|a, b| a.0.cmp(b.0));
     let mut out = String::from("{");
@@ -64,7 +64,7 @@ fn string(out: &mut String, s: &str) {
 }
 
 /// Lower-case hex SHA-1 of a string.
-pub fn sha1_hex(s: &str) -> String {
+pub(crate) fn sha1_hex(s: &str) -> String {
     sha1_smol::Sha1::from(s.as_bytes()).digest().to_string()
 }
 

@@ -14,11 +14,11 @@ use crate::local::pyjson::{self, Val};
 use crate::timefmt;
 
 /// The AWS CLI treats an entry with less than this left as expired.
-pub const EXPIRY_WINDOW_SECS: i64 = 15 * 60;
+pub(crate) const EXPIRY_WINDOW_SECS: i64 = 15 * 60;
 
 /// A cached entry: role credentials always carry a session token and an expiry.
 #[derive(Clone, PartialEq, Debug)]
-pub struct Entry {
+pub(crate) struct Entry {
     pub credentials: Credentials,
     /// Unix seconds.
     pub expiration: i64,
@@ -26,7 +26,7 @@ pub struct Entry {
 
 /// The cache key: SHA-1 of the compact, sorted JSON of account, role and session name
 /// (start URL for legacy profiles), with `:` and `/` made file-safe.
-pub fn key(p: &SsoProfile) -> String {
+pub(crate) fn key(p: &SsoProfile) -> String {
     let third = match &p.sso.session_name {
         Some(s) => ("sessionName", Val::Str(s)),
         None => ("startUrl", Val::Str(&p.sso.start_url)),
@@ -43,17 +43,17 @@ pub fn key(p: &SsoProfile) -> String {
     pyjson::sha1_hex(&args).replace([':', '/'], "_")
 }
 
-pub fn path(p: &SsoProfile) -> Result<PathBuf> {
+pub(crate) fn path(p: &SsoProfile) -> Result<PathBuf> {
     Ok(crate::local::paths::role_cache_dir()?.join(format!("{}.json", key(p))))
 }
 
 /// The cached credentials if present, well formed and good for more than the window.
-pub fn read(p: &SsoProfile, now: i64) -> Result<Option<Entry>> {
+pub(crate) fn read(p: &SsoProfile, now: i64) -> Result<Option<Entry>> {
     Ok(read_any(p)?.filter(|c| c.expiration - now >= EXPIRY_WINDOW_SECS))
 }
 
 /// The cached credentials if present and well formed, however little time they have left.
-pub fn read_any(p: &SsoProfile) -> Result<Option<Entry>> {
+pub(crate) fn read_any(p: &SsoProfile) -> Result<Option<Entry>> {
     Ok(fsutil::read_optional(&path(p)?)?.and_then(|bytes| parse(&bytes)))
 }
 
@@ -79,7 +79,7 @@ fn parse(bytes: &[u8]) -> Option<Entry> {
 }
 
 /// Writes an entry the AWS CLI v2 would write for this profile.
-pub fn write(p: &SsoProfile, entry: &Entry) -> Result<()> {
+pub(crate) fn write(p: &SsoProfile, entry: &Entry) -> Result<()> {
     let creds = &entry.credentials;
     let entry = json!({
         "ProviderType": "sso",

@@ -15,7 +15,7 @@ use crate::timefmt;
 
 /// A cached SSO access token.
 #[derive(Clone)]
-pub struct Token {
+pub(crate) struct Token {
     pub access_token: String,
     /// Unix seconds.
     pub expires_at: i64,
@@ -25,7 +25,7 @@ pub struct Token {
 
 impl Token {
     /// What a refresh needs, when the file has it and the registration is still valid.
-    pub fn refresh_grant(&self, now: i64) -> Option<(Registration, String)> {
+    pub(crate) fn refresh_grant(&self, now: i64) -> Option<(Registration, String)> {
         let s = |k: &str| {
             self.fields
                 .get(k)
@@ -53,7 +53,7 @@ impl std::fmt::Debug for Token {
 
 /// An SSO-OIDC client registration, cached like the AWS CLI caches it.
 #[derive(Clone)]
-pub struct Registration {
+pub(crate) struct Registration {
     pub client_id: String,
     pub client_secret: String,
     /// Unix seconds.
@@ -64,7 +64,7 @@ pub struct Registration {
 }
 
 impl Registration {
-    pub fn is_for_auth_code(&self) -> bool {
+    pub(crate) fn is_for_auth_code(&self) -> bool {
         self.grant_types
             .as_ref()
             .is_some_and(|g| g.iter().any(|t| t == "authorization_code"))
@@ -72,11 +72,11 @@ impl Registration {
 }
 
 /// The AWS CLI reuses a registration while it has more than this left.
-pub const REGISTRATION_WINDOW_SECS: i64 = 15 * 60;
+pub(crate) const REGISTRATION_WINDOW_SECS: i64 = 15 * 60;
 
 /// The registration's file name: SHA-1 of Python's `json.dumps` of region, scopes (null when
 /// not configured), session name (null for legacy profiles), start URL and `"tool": "botocore"`.
-pub fn registration_key(sso: &SsoSettings) -> String {
+pub(crate) fn registration_key(sso: &SsoSettings) -> String {
     let scopes = if sso.scopes_configured {
         Val::List(&sso.scopes)
     } else {
@@ -106,7 +106,11 @@ fn registration_path(sso: &SsoSettings) -> Result<PathBuf> {
 
 /// The cached registration if usable for this flow (PKCE needs a PKCE registration, the device
 /// flow refuses one) and not within 15 minutes of expiry.
-pub fn read_registration(sso: &SsoSettings, pkce: bool, now: i64) -> Result<Option<Registration>> {
+pub(crate) fn read_registration(
+    sso: &SsoSettings,
+    pkce: bool,
+    now: i64,
+) -> Result<Option<Registration>> {
     let Some(bytes) = fsutil::read_optional(&registration_path(sso)?)? else {
         return Ok(None);
     };
@@ -147,7 +151,7 @@ pub fn read_registration(sso: &SsoSettings, pkce: bool, now: i64) -> Result<Opti
     )
 }
 
-pub fn write_registration(sso: &SsoSettings, reg: &Registration) -> Result<()> {
+pub(crate) fn write_registration(sso: &SsoSettings, reg: &Registration) -> Result<()> {
     let mut out = Map::new();
     out.insert("clientId".into(), Value::String(reg.client_id.clone()));
     out.insert(
@@ -176,22 +180,22 @@ pub fn write_registration(sso: &SsoSettings, reg: &Registration) -> Result<()> {
 }
 
 /// Removes the token file (after a logout, or when the service revoked it).
-pub fn delete_token(sso: &SsoSettings) -> Result<bool> {
+pub(crate) fn delete_token(sso: &SsoSettings) -> Result<bool> {
     fsutil::remove_optional(&token_path(sso)?)
 }
 
 /// The token file's name for these settings.
-pub fn token_key(sso: &SsoSettings) -> String {
+pub(crate) fn token_key(sso: &SsoSettings) -> String {
     pyjson::sha1_hex(sso.session_name.as_deref().unwrap_or(&sso.start_url))
 }
 
-pub fn token_path(sso: &SsoSettings) -> Result<PathBuf> {
+pub(crate) fn token_path(sso: &SsoSettings) -> Result<PathBuf> {
     Ok(crate::local::paths::sso_cache_dir()?.join(format!("{}.json", token_key(sso))))
 }
 
 /// Reads the cached token; `Ok(None)` when there is none or it is unreadable as a token
 /// (a corrupt file is a miss: logging in again overwrites it).
-pub fn read_token(sso: &SsoSettings) -> Result<Option<Token>> {
+pub(crate) fn read_token(sso: &SsoSettings) -> Result<Option<Token>> {
     let path = token_path(sso)?;
     let Some(bytes) = fsutil::read_optional(&path)? else {
         return Ok(None);
@@ -216,7 +220,7 @@ fn parse_token(bytes: &[u8]) -> Option<Token> {
 }
 
 /// Writes a token in the AWS CLI's layout (key order as the CLI writes it).
-pub fn write_token(sso: &SsoSettings, token: &Token) -> Result<()> {
+pub(crate) fn write_token(sso: &SsoSettings, token: &Token) -> Result<()> {
     let mut out = Map::new();
     out.insert("startUrl".into(), Value::String(sso.start_url.clone()));
     out.insert("region".into(), Value::String(sso.region.clone()));

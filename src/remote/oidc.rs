@@ -11,7 +11,7 @@ use crate::remote::sdk;
 use crate::timefmt;
 
 /// One runtime and client for a whole sign-in, which makes several calls.
-pub struct Oidc {
+pub(crate) struct Oidc {
     rt: tokio::runtime::Runtime,
     client: aws_sdk_ssooidc::Client,
     /// Base URL of the service, for messages and for the browser's `/authorize` page.
@@ -19,13 +19,13 @@ pub struct Oidc {
 }
 
 /// A token as CreateToken returns it.
-pub struct NewToken {
+pub(crate) struct NewToken {
     pub access_token: String,
     pub expires_in: i64,
     pub refresh_token: Option<String>,
 }
 
-pub struct DeviceAuth {
+pub(crate) struct DeviceAuth {
     pub device_code: String,
     pub user_code: String,
     pub verification_uri: String,
@@ -35,7 +35,7 @@ pub struct DeviceAuth {
 }
 
 /// Why CreateToken did not give a token.
-pub enum TokenError {
+pub(crate) enum TokenError {
     /// Device flow: the user has not approved yet.
     Pending,
     /// Device flow: poll less often (+5 s).
@@ -47,13 +47,13 @@ pub enum TokenError {
     Other(Error),
 }
 
-pub const PKCE_GRANT_TYPES: [&str; 2] = ["authorization_code", "refresh_token"];
+pub(crate) const PKCE_GRANT_TYPES: [&str; 2] = ["authorization_code", "refresh_token"];
 const DEFAULT_SCOPE: &str = "sso:account:access";
 /// The redirect URI registered for PKCE clients; the port is added per sign-in.
-pub const REDIRECT_URI_WITHOUT_PORT: &str = "http://127.0.0.1/oauth/callback";
+pub(crate) const REDIRECT_URI_WITHOUT_PORT: &str = "http://127.0.0.1/oauth/callback";
 
 impl Oidc {
-    pub fn new(region: &str) -> Result<Oidc> {
+    pub(crate) fn new(region: &str) -> Result<Oidc> {
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -71,7 +71,7 @@ impl Oidc {
 
     /// RegisterClient, as the AWS CLI registers: `botocore-client-<session>`, public, and for
     /// PKCE the grant types, redirect URI and issuer (the start URL) too.
-    pub fn register(&self, sso: &SsoSettings, pkce: bool) -> Result<Registration> {
+    pub(crate) fn register(&self, sso: &SsoSettings, pkce: bool) -> Result<Registration> {
         let name = match &sso.session_name {
             Some(s) => format!("botocore-client-{s}"),
             None => format!("botocore-client-{}", timefmt::now()),
@@ -119,7 +119,7 @@ impl Oidc {
         }
     }
 
-    pub fn start_device(
+    pub(crate) fn start_device(
         &self,
         reg: &Registration,
         start_url: &str,
@@ -155,7 +155,7 @@ impl Oidc {
         })
     }
 
-    pub fn poll_device(
+    pub(crate) fn poll_device(
         &self,
         reg: &Registration,
         device_code: &str,
@@ -166,7 +166,7 @@ impl Oidc {
         self.token(req)
     }
 
-    pub fn exchange_code(
+    pub(crate) fn exchange_code(
         &self,
         reg: &Registration,
         code: &str,
@@ -181,7 +181,11 @@ impl Oidc {
         self.token(req)
     }
 
-    pub fn refresh(&self, reg: &Registration, refresh_token: &str) -> Result<NewToken, TokenError> {
+    pub(crate) fn refresh(
+        &self,
+        reg: &Registration,
+        refresh_token: &str,
+    ) -> Result<NewToken, TokenError> {
         let req = self
             .create_token(reg, "refresh_token")
             .refresh_token(refresh_token);

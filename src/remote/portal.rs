@@ -18,14 +18,17 @@ const IN_FLIGHT: usize = 8;
 const ATTEMPTS: u32 = 6;
 
 /// Why a role could not be fetched, where the caller acts on the difference.
-pub enum FetchError {
+pub(crate) enum FetchError {
     /// The token was refused (expired or revoked): a new login is needed.
     Unauthorized,
     Other(Error),
 }
 
 /// GetRoleCredentials for the profile's account and role.
-pub fn get_role_credentials(p: &SsoProfile, access_token: &str) -> Result<Entry, FetchError> {
+pub(crate) fn get_role_credentials(
+    p: &SsoProfile,
+    access_token: &str,
+) -> Result<Entry, FetchError> {
     let endpoint = sdk::endpoint_for("SSO", "portal.sso", &p.sso.region);
     let result = sdk::block_on(async {
         let conf = sdk::config(&p.sso.region).await?;
@@ -96,7 +99,7 @@ pub fn get_role_credentials(p: &SsoProfile, access_token: &str) -> Result<Entry,
 
 /// Every (account id, account name, role name) the token can reach: all pages, `IN_FLIGHT`
 /// ListAccountRoles calls at once, throttling retried. `tick(done, total)` after each account.
-pub fn list_roles(
+pub(crate) fn list_roles(
     sso: &SsoSettings,
     token: &str,
     tick: Arc<dyn Fn(usize, usize) + Send + Sync>,
@@ -108,25 +111,7 @@ pub fn list_roles(
             .retry_config(RetryConfig::standard().with_max_attempts(ATTEMPTS))
             .build();
         let client = aws_sdk_sso::Client::from_conf(conf);
-        let mut accounts = Vec::new();
-        let mut pages = client
-            .list_accounts()
-            .access_token(token)
-            .into_paginator()
-            .send();
-        while let Some(page) = pages.next().await {
-            let page = page.map_err(|e| {
-                Error::new(format!(
-                    "cannot list accounts: {}",
-                    sdk::describe(&e, &endpoint)
-                ))
-            })?;
-            for a in page.account_list() {
-                if let Some(id) = a.account_id() {
-                    accounts.push((id.to_string(), a.account_name().unwrap_or(id).to_string()));
-                }
-            }
-        }
+        let accounts = accounts(&client, token, &endpoint).await?;
         let total = accounts.len();
         let done = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let limit = Arc::new(tokio::sync::Semaphore::new(IN_FLIGHT));
@@ -142,27 +127,7 @@ pub fn list_roles(
             );
             tasks.spawn(async move {
                 let _permit = limit.acquire().await.expect("semaphore is never closed");
-                let mut roles = Vec::new();
-                let mut pages = client
-                    .list_account_roles()
-                    .access_token(&token)
-                    .account_id(&id)
-                    .into_paginator()
-                    .send();
-                while let Some(page) = pages.next().await {
-                    let page = page.map_err(|e| {
-                        Error::new(format!(
-                            "cannot list roles of account {id}: {}",
-                            sdk::describe(&e, &endpoint)
-                        ))
-                    })?;
-                    roles.extend(
-                        page.role_list()
-                            .iter()
-                            .filter_map(|r| r.role_name())
-                            .map(|r| (id.clone(), name.clone(), r.to_string())),
-                    );
-                }
+                let roles = roles_of(&client, &token, &id, &name, &endpoint).await?;
                 tick(
                     done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
                     total,
@@ -179,8 +144,68 @@ pub fn list_roles(
     Ok(result)
 }
 
+/// Every (account id, account name), all pages.
+async fn accounts(
+    client: &aws_sdk_sso::Client,
+    token: &str,
+    endpoint: &str,
+) -> Result<Vec<(String, String)>> {
+    let mut accounts = Vec::new();
+    let mut pages = client
+        .list_accounts()
+        .access_token(token)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| {
+            Error::new(format!(
+                "cannot list accounts: {}",
+                sdk::describe(&e, endpoint)
+            ))
+        })?;
+        for a in page.account_list() {
+            if let Some(id) = a.account_id() {
+                accounts.push((id.to_string(), a.account_name().unwrap_or(id).to_string()));
+            }
+        }
+    }
+    Ok(accounts)
+}
+
+/// Every role of one account, all pages, as (account id, account name, role name).
+async fn roles_of(
+    client: &aws_sdk_sso::Client,
+    token: &str,
+    id: &str,
+    name: &str,
+    endpoint: &str,
+) -> Result<Vec<(String, String, String)>> {
+    let mut roles = Vec::new();
+    let mut pages = client
+        .list_account_roles()
+        .access_token(token)
+        .account_id(id)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| {
+            Error::new(format!(
+                "cannot list roles of account {id}: {}",
+                sdk::describe(&e, endpoint)
+            ))
+        })?;
+        roles.extend(
+            page.role_list()
+                .iter()
+                .filter_map(|r| r.role_name())
+                .map(|r| (id.to_string(), name.to_string(), r.to_string())),
+        );
+    }
+    Ok(roles)
+}
+
 /// Logout: ends the sign-in on the service side. A token the service already forgot is fine.
-pub fn logout(region: &str, access_token: &str) -> Result<()> {
+pub(crate) fn logout(region: &str, access_token: &str) -> Result<()> {
     let endpoint = sdk::endpoint_for("SSO", "portal.sso", region);
     let result = sdk::block_on(async {
         let conf = sdk::config(region).await?;

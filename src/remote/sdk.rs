@@ -19,10 +19,10 @@ use crate::error::{Error, Result};
 /// Per attempt; the whole call (with retries and backoff) is bounded by `CALL_TIMEOUT`.
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-pub const CALL_TIMEOUT: Duration = Duration::from_secs(25);
+pub(crate) const CALL_TIMEOUT: Duration = Duration::from_secs(25);
 
 /// Runs `f` on a fresh current-thread runtime.
-pub fn block_on<F: std::future::Future>(f: F) -> Result<F::Output> {
+pub(crate) fn block_on<F: std::future::Future>(f: F) -> Result<F::Output> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -52,7 +52,7 @@ fn tls_context() -> Result<Option<TlsContext>> {
 
 /// SDK configuration for the Identity Center APIs in `region`. No credentials: these APIs are
 /// called with a bearer token or none.
-pub async fn config(region: &str) -> Result<SdkConfig> {
+pub(crate) async fn config(region: &str) -> Result<SdkConfig> {
     let mut http =
         aws_smithy_http_client::Builder::new().tls_provider(Provider::Rustls(CryptoMode::Ring));
     if let Some(ctx) = tls_context()? {
@@ -77,7 +77,7 @@ pub async fn config(region: &str) -> Result<SdkConfig> {
 
 /// A form POST outside the SDK (the console federation endpoint), over the same TLS setup.
 /// Returns the status and the body; the whole call is bounded by `CALL_TIMEOUT`.
-pub async fn post_form(url: &str, body: String) -> Result<(u16, Vec<u8>)> {
+pub(crate) async fn post_form(url: &str, body: String) -> Result<(u16, Vec<u8>)> {
     use aws_smithy_runtime_api::client::http::HttpConnector;
     use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
     use aws_smithy_types::body::SdkBody;
@@ -122,7 +122,7 @@ pub async fn post_form(url: &str, body: String) -> Result<(u16, Vec<u8>)> {
 }
 
 /// The endpoint a service is reached at, for error messages (mirrors the SDK's env lookup).
-pub fn endpoint_for(env_suffix: &str, default_host: &str, region: &str) -> String {
+pub(crate) fn endpoint_for(env_suffix: &str, default_host: &str, region: &str) -> String {
     for var in [
         format!("AWS_ENDPOINT_URL_{env_suffix}"),
         "AWS_ENDPOINT_URL".to_string(),
@@ -138,7 +138,7 @@ pub fn endpoint_for(env_suffix: &str, default_host: &str, region: &str) -> Strin
 
 /// What went wrong in a call, in words, for errors the caller has no special message for.
 /// Takes only codes, statuses and the service's message: never request data.
-pub fn describe<E: ProvideErrorMetadata + std::error::Error>(
+pub(crate) fn describe<E: ProvideErrorMetadata + std::error::Error>(
     err: &SdkError<E, HttpResponse>,
     endpoint: &str,
 ) -> String {
@@ -177,7 +177,7 @@ pub fn describe<E: ProvideErrorMetadata + std::error::Error>(
 }
 
 /// The HTTP status of a service error, if the call got that far.
-pub fn status<E>(err: &SdkError<E, HttpResponse>) -> Option<u16> {
+pub(crate) fn status<E>(err: &SdkError<E, HttpResponse>) -> Option<u16> {
     match err {
         SdkError::ServiceError(se) => Some(se.raw().status().as_u16()),
         _ => None,

@@ -5,7 +5,7 @@ use super::ShellKind;
 impl ShellKind {
     /// The parent process (Linux), then `$SHELL`, then POSIX sh, which every Unix shell but
     /// fish reads (PowerShell on Windows).
-    pub fn detect() -> ShellKind {
+    pub(crate) fn detect() -> ShellKind {
         #[cfg(target_os = "linux")]
         if let Ok(comm) = std::fs::read_to_string(format!(
             "/proc/{}/comm",

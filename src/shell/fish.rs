@@ -7,7 +7,7 @@ use super::{refuse_nul, Refusal, Shell};
 
 pub struct Fish;
 
-pub fn quote(value: &str) -> String {
+pub(crate) fn quote(value: &str) -> String {
     let mut out = String::with_capacity(value.len() + 2);
     out.push('\'');
     for c in value.chars() {
@@ -31,6 +31,16 @@ impl Shell for Fish {
 
     fn hook_template(&self) -> Option<&'static str> {
         Some(include_str!("hook.fish"))
+    }
+
+    /// A path of plain characters stays bare, as `fish_indent` writes it, so the rendered hook
+    /// is already in fish's own style.
+    fn program_literal(&self, path: &str) -> Result<String, Refusal> {
+        let plain = |c: char| c.is_ascii_alphanumeric() || "/._+-,:=@".contains(c);
+        if !path.is_empty() && path.chars().all(plain) && !path.starts_with(['-', '~']) {
+            return Ok(path.to_string());
+        }
+        self.literal(path)
     }
 
     fn literal(&self, value: &str) -> Result<String, Refusal> {

@@ -8,7 +8,7 @@ use super::ShellKind;
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+pub(crate) enum Format {
     Shell(ShellKind),
     /// The variables as one JSON object.
     Json,
@@ -18,7 +18,7 @@ pub enum Format {
 
 impl Format {
     /// The format of the shell we were started from.
-    pub fn detect() -> Format {
+    pub(crate) fn detect() -> Format {
         Format::Shell(ShellKind::detect())
     }
 }
@@ -45,13 +45,13 @@ impl ValueEnum for Format {
 
 /// A change to the environment: variables to remove, then variables to set.
 #[derive(Debug, Default)]
-pub struct Vars {
+pub(crate) struct Vars {
     pub unset: Vec<&'static str>,
     pub set: Vec<(&'static str, String)>,
 }
 
 impl Vars {
-    pub fn get(&self, name: &str) -> Option<&str> {
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
         self.set
             .iter()
             .find(|(n, _)| *n == name)
@@ -61,7 +61,7 @@ impl Vars {
 
 /// The whole output for `format`, built before anything is printed so that a refusal leaves
 /// stdout empty.
-pub fn render(format: Format, vars: &Vars) -> Result<String> {
+pub(crate) fn render(format: Format, vars: &Vars) -> Result<String> {
     match format {
         Format::Json => {
             let map: Map<String, Value> = vars

@@ -11,7 +11,7 @@ pub(crate) const WARN_SECS: i64 = 600;
 /// The prompt tries a refresh at most this often.
 pub(crate) const RETRY_SECS: i64 = 60;
 
-pub struct Options {
+pub(crate) struct Options {
     /// The command the hook defines (`use-profile`).
     pub cmd: String,
     /// Add the segment to the prompt (else only expose it).
@@ -45,7 +45,7 @@ fn check(opts: &Options) -> Result<()> {
 }
 
 /// The hook for `kind`: its template with each placeholder filled by a literal of that shell.
-pub fn render(kind: ShellKind, opts: &Options) -> Result<String> {
+pub(crate) fn render(kind: ShellKind, opts: &Options) -> Result<String> {
     check(opts)?;
     let shell: &dyn Shell = kind.imp();
     let template = shell.hook_template().ok_or_else(|| {
@@ -74,7 +74,14 @@ pub fn render(kind: ShellKind, opts: &Options) -> Result<String> {
         .replace("{{cmd}}", &opts.cmd)
         .replace("{{prompt}}", shell.boolean(opts.prompt))
         .replace("{{picker_key}}", &picker_key)
-        .replace("{{picker_key_bare}}", &key)
+        .replace(
+            "{{picker_key_bare}}",
+            if key.is_empty() {
+                shell.nothing()
+            } else {
+                &key
+            },
+        )
         .replace("{{warn_secs}}", &WARN_SECS.to_string())
         .replace("{{retry_secs}}", &RETRY_SECS.to_string());
     Ok(match shell.newline() {

@@ -75,14 +75,14 @@ pub trait Shell: Sync {
 macro_rules! shells {
     ($($kind:ident => $imp:expr,)*) => {
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub enum ShellKind {
+        pub(crate) enum ShellKind {
             $($kind,)*
         }
 
         impl ShellKind {
-            pub const ALL: &'static [ShellKind] = &[$(ShellKind::$kind,)*];
+            pub(crate) const ALL: &'static [ShellKind] = &[$(ShellKind::$kind,)*];
 
-            pub fn imp(self) -> &'static dyn Shell {
+            pub(crate) fn imp(self) -> &'static dyn Shell {
                 match self {
                     $(ShellKind::$kind => &$imp,)*
                 }
@@ -102,12 +102,12 @@ shells! {
 }
 
 impl ShellKind {
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         self.imp().name()
     }
 
     /// The shell named `name` on the command line (a name or an alias).
-    pub fn from_name(name: &str) -> Option<ShellKind> {
+    pub(crate) fn from_name(name: &str) -> Option<ShellKind> {
         ShellKind::ALL.iter().copied().find(|k| {
             let imp = k.imp();
             imp.name() == name || imp.aliases().contains(&name)
@@ -115,7 +115,7 @@ impl ShellKind {
     }
 
     /// The shell a program name means (`-zsh`, `pwsh.exe`, `dash`).
-    pub fn from_program(program: &str) -> Option<ShellKind> {
+    pub(crate) fn from_program(program: &str) -> Option<ShellKind> {
         let name = program
             .strip_suffix(".exe")
             .unwrap_or(program)
@@ -126,7 +126,7 @@ impl ShellKind {
             .find(|k| k.imp().programs().contains(&name))
     }
 
-    pub fn has_hook(self) -> bool {
+    pub(crate) fn has_hook(self) -> bool {
         self.imp().hook_template().is_some()
     }
 

@@ -8,7 +8,7 @@
 use std::process::{Command, Stdio};
 
 /// Whether `open` has anything to try.
-pub fn available() -> bool {
+pub(crate) fn available() -> bool {
     if std::env::var_os("BROWSER").is_some_and(|b| !b.is_empty()) {
         return true;
     }
@@ -22,7 +22,7 @@ pub fn available() -> bool {
 }
 
 /// Starts a browser on `url`; true when a browser command could be started.
-pub fn open(url: &str) -> bool {
+pub(crate) fn open(url: &str) -> bool {
     if let Some(list) = std::env::var("BROWSER").ok().filter(|b| !b.is_empty()) {
         return list
             .split(':')

@@ -24,7 +24,7 @@ use crate::timefmt;
 use crate::url;
 
 #[derive(Default, Clone, Copy)]
-pub struct Options {
+pub(crate) struct Options {
     /// Use the device flow even where PKCE is possible.
     pub device_code: bool,
     /// Print the URL instead of opening a browser.
@@ -32,7 +32,7 @@ pub struct Options {
 }
 
 /// Signs in and caches the token. `label` names what is signed in to, for messages.
-pub fn login(sso: &SsoSettings, label: &str, opts: Options) -> Result<Token> {
+pub(crate) fn login(sso: &SsoSettings, label: &str, opts: Options) -> Result<Token> {
     let oidc = Oidc::new(&sso.region)?;
     let mut pkce = sso.session_name.is_some() && !opts.device_code;
     crate::debug!(
@@ -108,7 +108,7 @@ fn registration(
 }
 
 /// The token file's content, as the AWS CLI writes it after a sign-in.
-pub fn to_token(reg: &Registration, new: NewToken) -> Token {
+pub(crate) fn to_token(reg: &Registration, new: NewToken) -> Token {
     let expires_at = timefmt::now() + new.expires_in;
     let mut fields = Map::new();
     fields.insert("clientId".into(), Value::String(reg.client_id.clone()));
@@ -223,7 +223,7 @@ fn browser_flow(
 }
 
 /// Says which sso-session or start URL a sign-in is for.
-pub fn label(sso: &SsoSettings) -> String {
+pub(crate) fn label(sso: &SsoSettings) -> String {
     match &sso.session_name {
         Some(s) => format!("sso-session {}", shown(s)),
         None => shown(&sso.start_url),

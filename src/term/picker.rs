@@ -11,7 +11,7 @@ use crossterm::{cursor, queue, style, terminal};
 use crate::error::{Error, Result};
 
 /// Returns the chosen name; `Ok(None)` when the user cancelled.
-pub fn pick(names: &[String]) -> Result<Option<String>> {
+pub(crate) fn pick(names: &[String]) -> Result<Option<String>> {
     if names.is_empty() {
         return Err(Error::new(
             "no SSO profiles in your config to pick from; run: aws configure sso",
@@ -152,7 +152,7 @@ fn clip(s: &str, width: usize) -> String {
 
 /// The names matching `query` as a case-insensitive subsequence, best first: contiguous runs,
 /// matches at word starts and early matches score higher; ties keep the config's order.
-pub fn filter<'a>(names: &'a [String], query: &str) -> Vec<&'a str> {
+pub(crate) fn filter<'a>(names: &'a [String], query: &str) -> Vec<&'a str> {
     let mut scored: Vec<(i64, usize, &str)> = names
         .iter()
         .enumerate()

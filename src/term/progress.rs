@@ -12,7 +12,7 @@ pub(crate) struct Progress {
 }
 
 impl Progress {
-    pub fn new() -> Progress {
+    pub(crate) fn new() -> Progress {
         let started = std::io::stderr()
             .is_terminal()
             .then(|| Arc::new(Instant::now()));
@@ -26,7 +26,7 @@ impl Progress {
     }
 
     /// `done` of `total` accounts listed.
-    pub fn tick(&self, done: usize, total: usize) {
+    pub(crate) fn tick(&self, done: usize, total: usize) {
         if !self.shown() {
             return;
         }
@@ -43,7 +43,7 @@ impl Progress {
         let _ = std::io::stderr().flush();
     }
 
-    pub fn finish(&self) {
+    pub(crate) fn finish(&self) {
         if self.shown() {
             eprint!("\r\x1b[2K");
         }

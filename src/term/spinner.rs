@@ -13,7 +13,7 @@ pub(crate) struct Waiting {
 }
 
 impl Waiting {
-    pub fn new(what: &'static str) -> Waiting {
+    pub(crate) fn new(what: &'static str) -> Waiting {
         Waiting {
             what,
             tty: std::io::stderr().is_terminal(),
@@ -22,7 +22,7 @@ impl Waiting {
         }
     }
 
-    pub fn sleep(&mut self, d: Duration, deadline: Instant) {
+    pub(crate) fn sleep(&mut self, d: Duration, deadline: Instant) {
         let end = Instant::now() + d;
         while Instant::now() < end {
             if self.tty {
@@ -45,7 +45,7 @@ impl Waiting {
         }
     }
 
-    pub fn done(&mut self) {
+    pub(crate) fn done(&mut self) {
         if self.drawn {
             eprint!("\r\x1b[2K");
             self.drawn = false;

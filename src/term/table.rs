@@ -13,14 +13,14 @@ pub(crate) struct Cell {
 }
 
 impl Cell {
-    pub fn plain(text: impl Into<String>) -> Cell {
+    pub(crate) fn plain(text: impl Into<String>) -> Cell {
         Cell {
             text: text.into(),
             color: None,
         }
     }
 
-    pub fn colored(text: impl Into<String>, color: &'static str) -> Cell {
+    pub(crate) fn colored(text: impl Into<String>, color: &'static str) -> Cell {
         Cell {
             text: text.into(),
             color: Some(color),
