@@ -353,3 +353,35 @@ fn every_subcommand_has_examples_in_help() {
         );
     }
 }
+
+/// Every "sign in again" hint is a command that exists: run it and it is accepted.
+#[test]
+fn sign_in_hints_are_real_commands() {
+    let sb = Sandbox::new();
+    sb.write_config(support::CONFIG);
+    let hint = |line: &str| -> Vec<String> {
+        let cmd = line
+            .split("run: ")
+            .nth(1)
+            .unwrap_or_else(|| panic!("no 'run:' in {line}"));
+        shell_words::split(cmd).unwrap()
+    };
+    for (args, want) in [
+        (
+            &["discover", "--sso-session", "koa", "--no-login"][..],
+            "sso-env login --sso-session koa",
+        ),
+        (
+            &["export", "koa-dev-customer", "--no-login"][..],
+            "sso-env login --profile koa-dev-customer",
+        ),
+    ] {
+        let line = sb.fails(args);
+        let argv = hint(&line);
+        assert_eq!(argv.join(" "), want, "{line}");
+        // The hint parses as an sso-env command line (`--help` stops before any sign-in).
+        let mut check: Vec<&str> = argv[1..].iter().map(String::as_str).collect();
+        check.push("--help");
+        sb.ok(&check);
+    }
+}
