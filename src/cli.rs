@@ -13,7 +13,7 @@ use crate::{console, credentials, discover, exec, export, init, login, logout, p
 #[derive(Parser)]
 #[command(
     name = "sso-env",
-    version,
+    version = env!("SSO_ENV_VERSION"),
     about = "AWS IAM Identity Center (SSO) credentials in the shell you are already using"
 )]
 #[command(
