@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 #[derive(Parser)]
 #[command(
     name = "sso-env",
-    version,
+    version = env!("SSO_ENV_VERSION"),
     about = "AWS IAM Identity Center (SSO) credentials in the shell you are already using"
 )]
 #[command(

@@ -3,7 +3,9 @@
 mod support;
 
 use std::collections::BTreeMap;
+#[cfg(unix)]
 use std::os::unix::ffi::OsStrExt;
+#[cfg(unix)]
 use std::os::unix::process::ExitStatusExt;
 use std::time::Duration;
 
@@ -60,6 +62,16 @@ fn command_gets_the_credentials_and_stale_variables_are_gone() {
     );
 }
 
+#[cfg(not(unix))]
+#[test]
+fn unix_only_tests_are_skipped_here() {
+    eprintln!(
+        "SKIP (not Unix): arguments_pass_verbatim (non-UTF-8 arguments), \
+         exit_code_signal_and_pid_are_the_commands (signals, exec replacing the process)"
+    );
+}
+
+#[cfg(unix)]
 #[test]
 fn arguments_pass_verbatim() {
     let sb = signed_in();
@@ -90,6 +102,7 @@ fn arguments_pass_verbatim() {
     assert!(!sb.home().join("pwned").exists());
 }
 
+#[cfg(unix)]
 #[test]
 fn exit_code_signal_and_pid_are_the_commands() {
     let sb = signed_in();

@@ -5,13 +5,15 @@
 
 mod support;
 
+#[cfg(unix)]
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Output;
 use std::time::{Duration, SystemTime};
 
 use support::Sandbox;
 
+#[cfg(unix)]
 const HOUR: Duration = Duration::from_secs(3600);
 
 fn browser() -> String {
@@ -114,10 +116,21 @@ fn no_secret_in_logs_errors_or_quiet_output() {
     );
 }
 
-fn mode(p: &Path) -> u32 {
+#[cfg(unix)]
+fn mode(p: &std::path::Path) -> u32 {
     std::fs::metadata(p).unwrap().permissions().mode() & 0o777
 }
 
+#[cfg(not(unix))]
+#[test]
+fn unix_only_tests_are_skipped_here() {
+    eprintln!(
+        "SKIP (not Unix): cache_and_lock_files_are_private (file modes), \
+         links_planted_at_cache_paths_do_not_redirect_writes (symbolic links)"
+    );
+}
+
+#[cfg(unix)]
 #[test]
 fn cache_and_lock_files_are_private() {
     let sb = Sandbox::new();
@@ -137,6 +150,7 @@ fn cache_and_lock_files_are_private() {
     }
 }
 
+#[cfg(unix)]
 #[test]
 fn links_planted_at_cache_paths_do_not_redirect_writes() {
     let sb = Sandbox::new();

@@ -416,8 +416,7 @@ fn eval_cmd_once(code_page: CmdCodePage, script: &[u8], initial_env: &[(&str, &s
     let out_path = dirs.harness.join("env.out");
     let envx = dirs.harness.join("envx.exe");
     write(&script_path, script);
-    std::os::unix::fs::symlink(env_binary().expect("no env binary"), &envx)
-        .expect("symlink envx.exe");
+    symlink(&env_binary().expect("no env binary"), &envx).expect("symlink envx.exe");
     let wrapper = format!(
         "@echo off\r\ncall \"{}\"\r\n\"{}\" -0 > \"{}\"\r\n",
         windows_path(&script_path),
@@ -728,9 +727,33 @@ fn find_in_path(name: &str) -> Option<PathBuf> {
         .find(|p| is_executable(p))
 }
 
+#[cfg(unix)]
 fn is_executable(path: &Path) -> bool {
     use std::os::unix::fs::PermissionsExt;
     std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+/// No execute bit off Unix (and no `.exe` lookup: the Unix shells and wine are not looked for
+/// there, so those evaluations report themselves unavailable).
+#[cfg(not(unix))]
+fn is_executable(path: &Path) -> bool {
+    path.is_file()
+}
+
+/// A symbolic link at `link` to `target` (a file or a directory). The wine harness that uses it
+/// runs on Unix; elsewhere it is an error, not a compile failure.
+fn symlink(target: &Path, link: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    return std::os::unix::fs::symlink(target, link);
+    #[cfg(not(unix))]
+    return Err(std::io::Error::new(
+        std::io::ErrorKind::Unsupported,
+        format!(
+            "no symbolic link {} -> {} off Unix",
+            link.display(),
+            target.display()
+        ),
+    ));
 }
 
 fn env_binary() -> Option<PathBuf> {
@@ -852,9 +875,15 @@ fn windows_path(path: &Path) -> String {
     format!("Z:{}", path.display()).replace('/', "\\")
 }
 
+#[cfg(unix)]
 fn current_uid() -> u32 {
     use std::os::unix::fs::MetadataExt;
     std::fs::metadata("/proc/self").map_or(0, |m| m.uid())
+}
+
+#[cfg(not(unix))]
+fn current_uid() -> u32 {
+    0
 }
 
 /// Wine's directory: `prefix/` (WINEPREFIX) and `locale/` (LOCPATH for the UTF-8 code page).
@@ -887,7 +916,7 @@ fn init_wine() -> Result<PathBuf, String> {
             .map(PathBuf::from)
             .find(|p| p.is_dir())
             .ok_or("no C.UTF-8 locale data in /usr/lib/locale")?;
-        if let Err(e) = std::os::unix::fs::symlink(&data, &link) {
+        if let Err(e) = symlink(&data, &link) {
             if std::fs::symlink_metadata(&link).is_err() {
                 return Err(format!("cannot create {}: {e}", link.display()));
             }
