@@ -1,5 +1,5 @@
 //! The published crate carries exactly what it should, by rule rather than by a list that would
-//! rot as files move: every file under `src/`, `shell/` and `completions/` (code, hook templates
+//! rot as files move: every file under `src/` and `completions/` (code, hook templates
 //! wherever they live there, completion scripts), the named top-level files, the two files
 //! `cargo package` adds itself, and nothing else: no `tests/`, `examples/` or `benches/`
 //! (the development harness). `cargo package --locked` in `.ci/run` checks that the packaged
@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
 
-const DIRS: [&str; 3] = ["src", "shell", "completions"];
+const DIRS: [&str; 2] = ["src", "completions"];
 const REQUIRED: [&str; 6] = [
     "Cargo.toml",
     "Cargo.lock",
