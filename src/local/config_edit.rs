@@ -1,9 +1,13 @@
-//! Edits to the user's own config file: the existing bytes kept as they are, a backup, an
-//! atomic replace.
+//! Edits to the user's own config file: the existing bytes kept as they are (comments, order,
+//! CRLF line endings), a backup, an atomic replace of the real file. A `~/.aws/config` that is a
+//! symlink (stow, chezmoi, home-manager) stays a symlink: its target is what gets replaced, as
+//! the AWS CLI writes through the link.
 
+use std::fs;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::local::fsutil;
 
 pub(crate) fn backup_path(path: &Path) -> PathBuf {
@@ -13,16 +17,110 @@ pub(crate) fn backup_path(path: &Path) -> PathBuf {
 }
 
 /// Appends the stanzas: the existing bytes stay as they are (a missing final newline is
-/// added), the old file is kept as a backup, the new one replaces it atomically.
+/// added), the old file is kept as a backup, the new one replaces the real file atomically.
 pub(crate) fn append(path: &Path, stanzas: &str) -> Result<()> {
-    let old = fsutil::read_optional(path)?.unwrap_or_default();
+    edit(path, |old| {
+        let mut new = old.to_string();
+        push_text(&mut new, stanzas, eol(old));
+        new
+    })
+}
+
+/// The file's line ending: CRLF when its first line ends so.
+fn eol(text: &str) -> &'static str {
+    match text.find('\n') {
+        Some(i) if i > 0 && text.as_bytes()[i - 1] == b'\r' => "\r\n",
+        _ => "\n",
+    }
+}
+
+fn push_text(text: &mut String, add: &str, nl: &str) {
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push_str(nl);
+    }
+    text.push_str(&add.replace('\n', nl));
+}
+
+/// Reads the file (missing: empty), applies `change`, keeps a backup and replaces the real
+/// file atomically when the text changed.
+fn edit(path: &Path, change: impl FnOnce(&str) -> String) -> Result<()> {
+    let real = real_path(path)?;
+    let old = fsutil::read_optional(&real)?.unwrap_or_default();
+    let old = String::from_utf8(old).map_err(|_| {
+        Error::new(format!(
+            "{} is not valid UTF-8; save it as UTF-8",
+            real.display()
+        ))
+    })?;
+    let new = change(&old);
+    if new == old {
+        return Ok(());
+    }
     if !old.is_empty() {
-        fsutil::write_private(&backup_path(path), &old)?;
+        fsutil::write_private(&backup_path(path), old.as_bytes())?;
     }
-    let mut new = old.clone();
-    if !new.is_empty() && !new.ends_with(b"\n") {
-        new.push(b'\n');
+    replace(&real, new.as_bytes())
+}
+
+/// Where `path` really is: symlinks followed (relative targets against the link's folder).
+pub(crate) fn real_path(path: &Path) -> Result<PathBuf> {
+    let mut p = path.to_path_buf();
+    for _ in 0..40 {
+        match fs::symlink_metadata(&p) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let target = fs::read_link(&p)
+                    .map_err(|e| Error::new(format!("cannot read link {}: {e}", p.display())))?;
+                p = p.parent().map_or(target.clone(), |d| d.join(&target));
+            }
+            _ => return Ok(p),
+        }
     }
-    new.extend_from_slice(stanzas.as_bytes());
-    fsutil::write_private(path, &new)
+    Err(Error::new(format!(
+        "{}: too many levels of symbolic links; fix the link",
+        path.display()
+    )))
+}
+
+/// Writes `data` to a temp file beside `real` with the old file's permissions (0600 for a new
+/// file), then renames it over `real`.
+fn replace(real: &Path, data: &[u8]) -> Result<()> {
+    let dir = real.parent().filter(|d| !d.as_os_str().is_empty());
+    let dir = dir.unwrap_or(Path::new("."));
+    if !dir.exists() {
+        fsutil::private_dir(dir)?;
+    }
+    let name = real.file_name().unwrap_or_default().to_string_lossy();
+    let tmp = dir.join(format!(".{name}.{}.sso-env.tmp", std::process::id()));
+    let result = (|| -> std::io::Result<()> {
+        let mut f = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
+        match fs::metadata(real) {
+            Ok(m) => f.set_permissions(m.permissions())?,
+            #[cfg(unix)]
+            Err(_) => f.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))?,
+            #[cfg(not(unix))]
+            Err(_) => {}
+        }
+        f.write_all(data)?;
+        f.sync_all()?;
+        fs::rename(&tmp, real)
+    })();
+    result.map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        Error::new(format!("cannot write {}: {e}", real.display()))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_endings_follow_the_file() {
+        let old = "# mine\r\n[profile a]\r\nregion = x\r\n\r\n[profile b]\r\nregion = y\r\n";
+        assert_eq!(eol(old), "\r\n");
+        assert_eq!(eol("a\nb"), "\n");
+    }
 }
