@@ -3,6 +3,8 @@
 //! wizard at a terminal, and botocore reading what was written.
 
 mod support;
+#[path = "support/tmux.rs"]
+mod tmux;
 
 use std::path::Path;
 use std::time::Duration;
@@ -104,5 +106,243 @@ fn discover_write_keeps_a_symlinked_crlf_config_a_symlink() {
     assert_eq!(
         key,
         sb.server.issued_credentials().last().unwrap().access_key_id
+    );
+}
+
+const ONE: [&str; 13] = [
+    "configure",
+    "--start-url",
+    "d-1234567890.awsapps.com/start",
+    "--region",
+    "eu-west-1",
+    "--session",
+    "koa",
+    "--account",
+    "931827427725",
+    "--role",
+    "idp_customer_access",
+    "--profile",
+    "koa-dev-customer",
+];
+
+#[test]
+fn configure_flags_write_a_session_and_a_profile_from_nothing() {
+    let sb = Sandbox::empty();
+    let out = sb.run(&ONE);
+    assert!(
+        out.status.success() && out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("use-profile koa-dev-customer"),
+        "says what next: {err}"
+    );
+    assert!(err.contains("sso-env exec koa-dev-customer"), "{err}");
+    let text = std::fs::read_to_string(sb.config_path()).unwrap();
+    assert_eq!(
+        text,
+        "[sso-session koa]\nsso_start_url = https://d-1234567890.awsapps.com/start\nsso_region = eu-west-1\nsso_registration_scopes = sso:account:access\n\n[profile koa-dev-customer]\nsso_session = koa\nsso_account_id = 931827427725\nsso_role_name = idp_customer_access\nregion = eu-west-1\n"
+    );
+    // The same again changes nothing and needs no --force; another role under that name does.
+    sb.ok(&ONE);
+    assert_eq!(std::fs::read_to_string(sb.config_path()).unwrap(), text);
+    let mut other = ONE.to_vec();
+    other[10] = "ReadOnly";
+    let line = sb.fails(&other);
+    assert!(
+        line.contains("profile 'koa-dev-customer' already in") && line.contains("--force"),
+        "{line}"
+    );
+    assert_eq!(std::fs::read_to_string(sb.config_path()).unwrap(), text);
+    other.push("--force");
+    sb.ok(&other);
+    let text = std::fs::read_to_string(sb.config_path()).unwrap();
+    assert!(
+        text.contains("sso_role_name = ReadOnly\n") && !text.contains("idp_customer_access"),
+        "{text}"
+    );
+    assert_eq!(
+        text.matches("[profile koa-dev-customer]").count(),
+        1,
+        "{text}"
+    );
+    sb.seed_token("koa", 8 * HOUR);
+    let key = botocore_resolves(&sb, &["koa-dev-customer"], "koa-dev-customer");
+    assert_eq!(
+        key,
+        sb.server.issued_credentials().last().unwrap().access_key_id
+    );
+}
+
+#[test]
+fn configure_all_adds_every_pair_to_a_symlinked_crlf_config() {
+    let sb = Sandbox::empty();
+    let original = crlf_config();
+    let target = link_config(&sb, &original);
+    sb.seed_token("koa", 8 * HOUR);
+    let out = sb.run(&[
+        "setup",
+        "--start-url",
+        support::START_URL,
+        "--region",
+        "eu-west-1",
+        "--session",
+        "koa",
+        "--all",
+        "--name-template",
+        "{session}-{account_name}-{role_name}",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_still_linked(&sb, &target);
+    let new = std::fs::read_to_string(&target).unwrap();
+    assert!(new.starts_with(&original), "existing bytes kept");
+    let added = &new[original.len()..];
+    assert!(
+        !added.replace("\r\n", "").contains('\n'),
+        "CRLF kept: {added:?}"
+    );
+    for name in [
+        "koa-koa-dev-ReadOnly",
+        "koa-koa-dev-idp_customer_access",
+        "koa-legacy-ReadOnly",
+    ] {
+        assert!(
+            added.contains(&format!("[profile {name}]\r\n")),
+            "{name}: {added:?}"
+        );
+    }
+    assert!(
+        !added.contains("[sso-session koa]"),
+        "the identical session is left alone"
+    );
+    let backup = sb.config_path().with_file_name("config.sso-env-backup");
+    assert_eq!(std::fs::read_to_string(backup).unwrap(), original);
+    let key = botocore_resolves(
+        &sb,
+        &[
+            "koa-koa-dev-ReadOnly",
+            "koa-legacy-ReadOnly",
+            "koa-dev-customer",
+        ],
+        "koa-legacy-ReadOnly",
+    );
+    assert_eq!(
+        key,
+        sb.server.issued_credentials().last().unwrap().access_key_id
+    );
+}
+
+#[test]
+fn configure_without_a_terminal_or_flags_says_what_it_needs() {
+    let sb = Sandbox::empty();
+    let line = sb.fails(&["configure"]);
+    assert!(
+        line.contains("--start-url") && line.contains("sso-env configure --help"),
+        "{line}"
+    );
+    let line = sb.fails(&[
+        "configure",
+        "--start-url",
+        "http://koa.awsapps.com/start",
+        "--region",
+        "x",
+    ]);
+    assert!(line.contains("https"), "{line}");
+    let line = sb.fails(&["configure", "--start-url", "koa.awsapps.com/start"]);
+    assert!(line.contains("--region"), "{line}");
+    assert!(!sb.config_path().exists(), "nothing written");
+}
+
+/// An interactive bash in tmux with a clean environment, sso-env on PATH and the fake browser.
+fn shell(sb: &Sandbox) -> tmux::Tmux {
+    let path = format!(
+        "{}:{}",
+        support::bin().parent().unwrap().display(),
+        std::env::var("PATH").unwrap()
+    );
+    let browser =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/support/fake_browser.py");
+    let t = tmux::Tmux::start(&format!(
+        "cd '{home}' && exec env -i HOME='{home}' PATH='{path}' TERM=xterm-256color LANG=C.UTF-8 AWS_ENDPOINT_URL_SSO='{url}' AWS_ENDPOINT_URL_SSO_OIDC='{url}' BROWSER='python3 {browser} %s' FAKE_BROWSER_LOG='{home}/browser.json' bash --norc --noprofile -i",
+        home = sb.home().display(),
+        url = sb.server.url(),
+        browser = browser.display(),
+    ));
+    t.line("PS1='$ '");
+    t.run("true");
+    t
+}
+
+#[test]
+fn configure_wizard_from_an_empty_home_to_use_profile() {
+    if std::process::Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_err()
+    {
+        eprintln!("SKIPPED: tmux is not installed");
+        return;
+    }
+    let sb = Sandbox::empty();
+    let t = shell(&sb);
+    t.line("sso-env configure");
+    t.wait_text("SSO start URL: ");
+    t.line("d-1234567890.awsapps.com/start");
+    t.wait_text("SSO region [us-east-1]: ");
+    t.line("eu-west-1");
+    t.wait_text("SSO session name [d-1234567890]: ");
+    t.line("koa");
+    t.wait_text("SSO registration scopes [sso:account:access]: ");
+    t.key("Enter");
+    // Signed in through the (fake) browser, then the picker: filter, mark two, Enter.
+    t.wait_text("account and role> ");
+    t.keys_literal("koa");
+    t.wait_text("2/3");
+    t.key("Space");
+    t.key("Space");
+    t.wait_text("2 marked");
+    t.key("Enter");
+    t.wait_text("Profile names (template) [{account_name}-{role_name}]: ");
+    t.key("Enter");
+    t.wait_text("Default region of the profiles [eu-west-1]: ");
+    t.line("eu-central-1");
+    t.wait_text("Default output format [json]: ");
+    t.key("Enter");
+    t.wait_text("use-profile");
+    let text = std::fs::read_to_string(sb.config_path()).unwrap();
+    assert!(
+        text.starts_with("[sso-session koa]\nsso_start_url = https://d-1234567890.awsapps.com/start\nsso_region = eu-west-1\n"),
+        "{text}"
+    );
+    for (name, role) in [
+        ("koa-dev-ReadOnly", "ReadOnly"),
+        ("koa-dev-idp_customer_access", "idp_customer_access"),
+    ] {
+        let want = format!("[profile {name}]\n# koa-dev (931827427725)\nsso_session = koa\nsso_account_id = 931827427725\nsso_role_name = {role}\nregion = eu-central-1\noutput = json\n");
+        assert!(text.contains(&want), "{want} in {text}");
+    }
+    assert!(
+        !text.contains("legacy"),
+        "unmarked pairs are left out: {text}"
+    );
+    // The token is where the AWS CLI looks for sso-session koa.
+    assert!(sb.token_path("koa").exists());
+    t.run("eval \"$(sso-env init bash)\"");
+    t.run("use-profile koa-dev-idp_customer_access");
+    let out = t.run("printf 'K=[%s] R=[%s]\\n' \"$AWS_ACCESS_KEY_ID\" \"$AWS_REGION\"");
+    let creds = sb.server.issued_credentials();
+    let key = &creds
+        .last()
+        .expect("credentials were fetched")
+        .access_key_id;
+    assert!(
+        out.contains(&format!("K=[{key}] R=[eu-central-1]")),
+        "{out}"
     );
 }

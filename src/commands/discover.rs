@@ -136,7 +136,7 @@ fn pick_session(config: &Config, session: Option<&str>) -> Result<(SsoSettings, 
 }
 
 /// Every account/role pair, sorted by account name, then role.
-fn fetch(sso: &SsoSettings, token: &str) -> Result<Vec<Pair>> {
+pub(crate) fn fetch(sso: &SsoSettings, token: &str) -> Result<Vec<Pair>> {
     let progress = Progress::new();
     let tick = progress.clone();
     let found = portal::list_roles(

@@ -16,6 +16,13 @@ pub(crate) fn backup_path(path: &Path) -> PathBuf {
     path.with_file_name(name)
 }
 
+/// A stanza to put in the file: its header line (`[profile NAME]`, `[sso-session NAME]`) and
+/// its body, written with `\n`; the file's own line ending is used on disk.
+pub(crate) struct Stanza {
+    pub header: String,
+    pub body: String,
+}
+
 /// Appends the stanzas: the existing bytes stay as they are (a missing final newline is
 /// added), the old file is kept as a backup, the new one replaces the real file atomically.
 pub(crate) fn append(path: &Path, stanzas: &str) -> Result<()> {
@@ -23,6 +30,34 @@ pub(crate) fn append(path: &Path, stanzas: &str) -> Result<()> {
         let mut new = old.to_string();
         push_text(&mut new, stanzas, eol(old));
         new
+    })
+}
+
+/// Puts each stanza in the file: one whose header is already there replaces that section in
+/// place (its header line to the next header); the others are appended.
+pub(crate) fn upsert(path: &Path, stanzas: &[Stanza]) -> Result<()> {
+    edit(path, |old| {
+        let nl = eol(old);
+        let mut text = old.to_string();
+        for s in stanzas {
+            text = match section_span(&text, &s.header) {
+                Some((start, end)) => {
+                    let mut body = format!("{}\n{}", s.header, s.body);
+                    if end < text.len() && !body.ends_with("\n\n") {
+                        body.push('\n');
+                    }
+                    let body = body.replace('\n', nl);
+                    format!("{}{body}{}", &text[..start], &text[end..])
+                }
+                None => {
+                    let mut t = text;
+                    let blank = if t.trim().is_empty() { "" } else { "\n" };
+                    push_text(&mut t, &format!("{blank}{}\n{}", s.header, s.body), nl);
+                    t
+                }
+            };
+        }
+        text
     })
 }
 
@@ -39,6 +74,23 @@ fn push_text(text: &mut String, add: &str, nl: &str) {
         text.push_str(nl);
     }
     text.push_str(&add.replace('\n', nl));
+}
+
+/// Byte range of the section whose header line is `header` (spaces around it ignored): from
+/// the header to the next line that starts a section, or the end.
+fn section_span(text: &str, header: &str) -> Option<(usize, usize)> {
+    let mut offset = 0;
+    let mut start = None;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        match start {
+            None if trimmed == header => start = Some(offset),
+            Some(s) if trimmed.starts_with('[') => return Some((s, offset)),
+            _ => {}
+        }
+        offset += line.len();
+    }
+    start.map(|s| (s, text.len()))
 }
 
 /// Reads the file (missing: empty), applies `change`, keeps a backup and replaces the real
@@ -118,8 +170,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn line_endings_follow_the_file() {
+    fn sections_are_replaced_in_place_and_crlf_kept() {
         let old = "# mine\r\n[profile a]\r\nregion = x\r\n\r\n[profile b]\r\nregion = y\r\n";
+        let span = section_span(old, "[profile a]").unwrap();
+        assert_eq!(&old[span.0..span.1], "[profile a]\r\nregion = x\r\n\r\n");
+        assert_eq!(section_span(old, "[profile c]"), None);
         assert_eq!(eol(old), "\r\n");
         assert_eq!(eol("a\nb"), "\n");
     }
