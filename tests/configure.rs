@@ -346,3 +346,59 @@ fn configure_wizard_from_an_empty_home_to_use_profile() {
         "{out}"
     );
 }
+
+#[test]
+fn every_nothing_configured_hint_points_at_sso_env_configure() {
+    let sb = Sandbox::empty();
+    type Case<'a> = (Vec<&'a str>, Vec<(&'a str, &'a str)>, &'a str);
+    let cases: Vec<Case> = vec![
+        (vec!["export", "dev"], vec![], "config does not exist; run: sso-env configure"),
+        (
+            vec!["export"],
+            vec![("AWS_PROFILE", "dev")],
+            "profile 'dev' (set by $AWS_PROFILE) not found",
+        ),
+        (
+            vec!["export", "dev"],
+            vec![("AWS_CONFIG_FILE", "/nonexistent/aws-config")],
+            "AWS_CONFIG_FILE names /nonexistent/aws-config, which does not exist; fix AWS_CONFIG_FILE or run: sso-env configure",
+        ),
+        (vec!["discover"], vec![], "no [sso-session] in"),
+        (vec!["pick"], vec![], "no SSO profiles in your config to pick from; run: sso-env configure"),
+    ];
+    for (args, env, want) in &cases {
+        let mut cmd = sb.command(args);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let line = support::fails_cleanly(&cmd.output().unwrap(), &format!("{args:?}"));
+        assert!(line.contains(want), "{args:?}: {line}");
+        assert!(line.contains("sso-env configure"), "{args:?}: {line}");
+        assert!(!line.contains("aws configure"), "{args:?}: {line}");
+    }
+    let out = sb.run(&["profiles"]);
+    assert!(out.status.success() && out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no profiles in"));
+    // A config without the profile or any like it, and a session-less profile.
+    sb.write_config(&format!(
+        "{}\n[profile plain]\nregion = x\n",
+        support::CONFIG
+    ));
+    for (args, want) in [
+        (vec!["export", "zzzzzzzzzzzz"], "not found in"),
+        (
+            vec!["export", "plain"],
+            "is not an Identity Center (SSO) profile",
+        ),
+        (
+            vec!["login", "--sso-session", "zzzzzzzzzz"],
+            "no [sso-session zzzzzzzzzz]",
+        ),
+    ] {
+        let line = sb.fails(&args);
+        assert!(
+            line.contains(want) && line.ends_with("run: sso-env configure"),
+            "{args:?}: {line}"
+        );
+    }
+}

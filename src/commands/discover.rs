@@ -124,7 +124,7 @@ fn pick_session(config: &Config, session: Option<&str>) -> Result<(SsoSettings, 
     match sessions.as_slice() {
         [one] => for_session(one),
         [] => Err(Error::new(format!(
-            "no [sso-session] in {}; add one or run: aws configure sso-session",
+            "no [sso-session] in {}; run: sso-env configure",
             config.path.display()
         ))),
         many => Err(Error::new(format!(
