@@ -111,7 +111,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-env' -ScriptBlock {
         'sso-env;logout' {
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'profile')
             [CompletionResult]::new('--sso-session', '--sso-session', [CompletionResultType]::ParameterName, 'sso-session')
-            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every cached sign-in and SSO role credential')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every cached sign-in and SSO role credential (the default)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break

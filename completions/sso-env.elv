@@ -101,7 +101,7 @@ set edit:completion:arg-completer[sso-env] = {|@words|
         &'sso-env;logout'= {
             cand --profile 'profile'
             cand --sso-session 'sso-session'
-            cand --all 'Every cached sign-in and SSO role credential'
+            cand --all 'Every cached sign-in and SSO role credential (the default)'
             cand -h 'Print help'
             cand --help 'Print help'
         }

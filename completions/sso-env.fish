@@ -99,7 +99,7 @@ complete -c sso-env -n "__fish_sso_env_using_subcommand login" -l no-browser -d 
 complete -c sso-env -n "__fish_sso_env_using_subcommand login" -s h -l help -d 'Print help'
 complete -c sso-env -n "__fish_sso_env_using_subcommand logout" -l profile -r
 complete -c sso-env -n "__fish_sso_env_using_subcommand logout" -l sso-session -r
-complete -c sso-env -n "__fish_sso_env_using_subcommand logout" -l all -d 'Every cached sign-in and SSO role credential'
+complete -c sso-env -n "__fish_sso_env_using_subcommand logout" -l all -d 'Every cached sign-in and SSO role credential (the default)'
 complete -c sso-env -n "__fish_sso_env_using_subcommand logout" -s h -l help -d 'Print help'
 complete -c sso-env -n "__fish_sso_env_using_subcommand init" -l cmd -d 'Name of the command the hook defines' -r
 complete -c sso-env -n "__fish_sso_env_using_subcommand init" -l picker-key -d 'A key that opens the profile picker, in the shell\'s notation (e.g. \'\\C-g\' bash, \'^G\' zsh, \'\\cg\' fish)' -r

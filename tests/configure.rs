@@ -402,3 +402,27 @@ fn every_nothing_configured_hint_points_at_sso_env_configure() {
         );
     }
 }
+
+#[test]
+fn logout_without_arguments_signs_out_of_everything_like_aws_sso_logout() {
+    let sb = Sandbox::empty();
+    // No config at all, and no `default` profile: it still works, as `aws sso logout` does.
+    let a = sb.seed_token("koa", 8 * HOUR);
+    let b = sb.seed_token(support::START_URL, 8 * HOUR);
+    let out = sb.run(&["logout"]);
+    assert!(
+        out.status.success() && out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("removed 2 sign-in(s)"));
+    assert!(!sb.token_path("koa").exists() && !sb.token_path(support::START_URL).exists());
+    let ended: Vec<String> = sb
+        .server
+        .requests_for("Logout")
+        .iter()
+        .filter_map(|r| r.header("x-amz-sso_bearer_token").map(String::from))
+        .collect();
+    assert!(ended.contains(&a) && ended.contains(&b), "{ended:?}");
+    assert!(!sb.server.token_is_valid(&a) && !sb.server.token_is_valid(&b));
+}
