@@ -4,7 +4,6 @@
 
 use crate::error::{Error, Result};
 
-#[allow(dead_code)]
 const AWS_OWNED_SUFFIXES: [&str; 8] = [
     ".app.aws",
     ".portal.amazonaws.com",
@@ -16,7 +15,6 @@ const AWS_OWNED_SUFFIXES: [&str; 8] = [
     ".awsapps.cn",
 ];
 
-#[allow(dead_code)]
 const AWS_OWNED_EXACT: [&str; 4] = [
     "identitycenter.amazonaws.com",
     "identitycenter.amazonaws.com.cn",
@@ -72,7 +70,6 @@ fn is_loopback(host: &str) -> bool {
 }
 
 /// Whether `host` is one of AWS's Identity Center domains (not a company's own).
-#[allow(dead_code)] // the vanity start URL resolution uses it next
 pub(crate) fn is_aws_owned(host: &str) -> bool {
     let h = host.trim_end_matches('.').to_ascii_lowercase();
     AWS_OWNED_EXACT.contains(&h.as_str())

@@ -426,3 +426,105 @@ fn logout_without_arguments_signs_out_of_everything_like_aws_sso_logout() {
     assert!(ended.contains(&a) && ended.contains(&b), "{ended:?}");
     assert!(!sb.server.token_is_valid(&a) && !sb.server.token_is_valid(&b));
 }
+
+#[test]
+fn a_vanity_start_url_is_resolved_like_the_aws_cli_and_cached_under_its_key() {
+    let sb = Sandbox::empty();
+    let vanity = format!("{}/vanity-start", sb.server.url());
+    let issuer = "https://ssoins-7223b4c5a0d4e6f8.portal.eu-west-1.app.aws";
+    // No --region: it comes from the issuer the company URL redirects to.
+    let out = sb.run(&[
+        "configure",
+        "--start-url",
+        &vanity,
+        "--session",
+        "corp",
+        "--account",
+        "931827427725",
+        "--role",
+        "ReadOnly",
+        "--profile",
+        "corp-dev",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(sb.config_path()).unwrap();
+    // As the AWS CLI stores it: the URL the user knows, the region of the issuer.
+    assert!(
+        text.contains(&format!(
+            "sso_start_url = {vanity}\nsso_region = eu-west-1\n"
+        )),
+        "{text}"
+    );
+    let nowhere = format!("{}/nowhere", sb.server.url());
+    let line = sb.fails(&["configure", "--start-url", &nowhere, "--session", "x"]);
+    assert!(
+        line.contains("cannot resolve start URL") && line.contains("/nowhere"),
+        "{line}"
+    );
+    let redirects = sb.server.requests_for("VanityRedirect");
+    assert_eq!(redirects.len(), 1);
+    assert_eq!(
+        redirects[0].method, "HEAD",
+        "one HEAD request, as the AWS CLI sends"
+    );
+
+    // PKCE sign-in: the issuer goes to RegisterClient; the token is cached under the
+    // session's key with the configured start URL, where the AWS CLI puts and finds it.
+    let browser =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/support/fake_browser.py");
+    let out = sb
+        .command(&["login", "--sso-session", "corp"])
+        .env("BROWSER", format!("python3 {} %s", browser.display()))
+        .env("FAKE_BROWSER_LOG", sb.home().join("browser.json"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let reg = sb
+        .server
+        .requests_for("RegisterClient")
+        .last()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(reg["issuerUrl"], issuer);
+    let token: Value =
+        serde_json::from_slice(&std::fs::read(sb.token_path("corp")).unwrap()).unwrap();
+    assert_eq!(token["startUrl"], vanity.as_str());
+    assert_eq!(token["region"], "eu-west-1");
+    let key = botocore_resolves(&sb, &["corp-dev"], "corp-dev");
+    assert_eq!(
+        key,
+        sb.server.issued_credentials().last().unwrap().access_key_id
+    );
+
+    // A legacy profile signs in with a device code: the issuer is the startUrl sent, the
+    // token file is named by the configured URL, as the AWS CLI names it.
+    sb.write_config(&format!(
+        "[profile corp-legacy]\nsso_start_url = {vanity}\nsso_region = eu-west-1\nsso_account_id = 111111111111\nsso_role_name = ReadOnly\n"
+    ));
+    sb.ok(&["login", "--profile", "corp-legacy", "--no-browser"]);
+    let start = sb
+        .server
+        .requests_for("StartDeviceAuthorization")
+        .last()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(start["startUrl"], issuer);
+    let token: Value =
+        serde_json::from_slice(&std::fs::read(sb.token_path(&vanity)).unwrap()).unwrap();
+    assert_eq!(token["startUrl"], vanity.as_str());
+    let key = botocore_resolves(&sb, &["corp-legacy"], "corp-legacy");
+    assert_eq!(
+        key,
+        sb.server.issued_credentials().last().unwrap().access_key_id
+    );
+}

@@ -159,8 +159,10 @@ fn run(sb: &Sandbox, args: &[&str], env: &[(&str, &str)]) -> (bool, String, Stri
 
 /// login (device code), a cold export, discover and console, as a new employee's first hour.
 fn first_hour(sb: &Sandbox, env: &[(&str, &str)]) {
+    let vanity = format!("{}/vanity-start", sb.server.url());
     for args in [
-        &["login", "--profile", "legacy-style", "--no-browser"][..],
+        &["configure", "--start-url", &vanity, "--session", "corp"][..],
+        &["login", "--profile", "legacy-style", "--no-browser"],
         &["export", "legacy-style", "--format", "json"],
         &["discover", "--sso-session", "koa"],
         &["console", "koa-dev-customer", "--print"],

@@ -96,18 +96,15 @@ impl Run for Configure {
 impl Configure {
     fn flags(&self, url: &str) -> Result<Plan> {
         let url = start_url::normalize(url)?;
-        let region =
-            match (
-                &self.region,
-                start_url::host(&url).and_then(|h| start_url::region_of(&h)),
-            ) {
-                (Some(r), _) => r.clone(),
-                (None, Some(r)) => r,
-                (None, None) => return Err(Error::new(
+        let region = match &self.region {
+            Some(r) => r.clone(),
+            None => issuer_region(&url)?.ok_or_else(|| {
+                Error::new(
                     "--region is required: the region your Identity Center runs in (sso_region)",
                 )
-                .with_code(2)),
-            };
+                .with_code(2)
+            })?,
+        };
         let session = self
             .session
             .clone()
@@ -133,6 +130,15 @@ impl Configure {
             output: self.output.clone(),
         })
     }
+}
+
+/// The region the start URL names, a company's own URL resolved as the AWS CLI does.
+fn issuer_region(url: &str) -> Result<Option<String>> {
+    let r = crate::remote::vanity::resolve(url)?;
+    if r.url != url {
+        eprintln!("sso-env: {} leads to {}", shown(url), shown(&r.url));
+    }
+    Ok(r.region)
 }
 
 fn settings(session: &str, url: &str, region: &str, scopes: &str) -> SsoSettings {
@@ -189,8 +195,11 @@ fn wizard() -> Result<Plan> {
             Err(e) => eprintln!("sso-env: {e}"),
         }
     };
-    let suggested = start_url::host(&url)
-        .and_then(|h| start_url::region_of(&h))
+    let suggested = issuer_region(&url)
+        .unwrap_or_else(|e| {
+            eprintln!("sso-env: {e}");
+            None
+        })
         .or_else(|| std::env::var("AWS_REGION").ok().filter(|r| !r.is_empty()))
         .unwrap_or_else(|| "us-east-1".to_string());
     let region = ask::ask("SSO region", &suggested)?;

@@ -5,3 +5,4 @@ pub(crate) mod net;
 pub(crate) mod oidc;
 pub(crate) mod portal;
 pub(crate) mod sdk;
+pub(crate) mod vanity;

@@ -103,10 +103,10 @@ pub(crate) fn unreachable(endpoint: &str, why: &str, detail: &str) -> String {
     }
 }
 
-/// The message for an answer from the proxy itself (HTTP 407, or a 403/502 it made up).
+/// The message for an answer only a proxy gives (HTTP 407 Proxy Authentication Required).
 pub(crate) fn proxy_refused(endpoint: &str, status: u16) -> Option<String> {
     let (p, var) = proxy_for(endpoint)?;
-    matches!(status, 407 | 502 | 503 | 403).then(|| {
+    (status == 407).then(|| {
         format!(
             "the proxy {p} refused the request to {endpoint} (HTTP {status}); check {var} (its user and password) and NO_PROXY"
         )
@@ -123,7 +123,7 @@ mod tests {
             redact("http://bob:s3cret@proxy:3128"),
             "http://***@proxy:3128"
         );
-        assert_eq!(redact("http://proxy:3128/"), "http://proxy:3128/");
+        assert_eq!(redact("http://proxy:3128/"), "http://proxy:3128");
         assert_eq!(redact("proxy:3128"), "http://proxy:3128");
         assert!(bypassed("127.0.0.1", "localhost, 127.0.0.1"));
         assert!(bypassed(

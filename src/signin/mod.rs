@@ -34,6 +34,14 @@ pub(crate) struct Options {
 /// Signs in and caches the token. `label` names what is signed in to, for messages.
 pub(crate) fn login(sso: &SsoSettings, label: &str, opts: Options) -> Result<Token> {
     let oidc = Oidc::new(&sso.region)?;
+    let issuer = crate::remote::vanity::resolve(&sso.start_url)?;
+    if let Some(r) = issuer.region.as_ref().filter(|r| **r != sso.region) {
+        eprintln!(
+            "sso-env: warning: {} belongs to region {r} but sso_region is {}; fix sso_region (or run: sso-env configure)",
+            shown(&issuer.url),
+            sso.region
+        );
+    }
     let mut pkce = sso.session_name.is_some() && !opts.device_code;
     crate::debug!(
         "sign-in to {label} at {}: {}",
@@ -51,11 +59,11 @@ pub(crate) fn login(sso: &SsoSettings, label: &str, opts: Options) -> Result<Tok
     // A registration the service no longer accepts is replaced once, silently.
     let mut fresh = false;
     loop {
-        let reg = registration(&oidc, sso, pkce, fresh)?;
+        let reg = registration(&oidc, sso, pkce, fresh, &issuer.url)?;
         let result = if pkce {
             browser_flow(&oidc, sso, &reg, opts)
         } else {
-            device_flow(&oidc, sso, &reg, opts)
+            device_flow(&oidc, &issuer.url, &reg, opts)
         };
         match result {
             Ok(new) => {
@@ -91,6 +99,7 @@ fn registration(
     sso: &SsoSettings,
     pkce: bool,
     force_new: bool,
+    issuer: &str,
 ) -> Result<Registration> {
     if !force_new {
         if let Some(reg) = sso_cache::read_registration(sso, pkce, timefmt::now())? {
@@ -102,7 +111,7 @@ fn registration(
         }
     }
     crate::debug!("registering a new client");
-    let reg = oidc.register(sso, pkce)?;
+    let reg = oidc.register(sso, pkce, issuer)?;
     sso_cache::write_registration(sso, &reg)?;
     Ok(reg)
 }
@@ -132,11 +141,11 @@ pub(crate) fn to_token(reg: &Registration, new: NewToken) -> Token {
 
 fn device_flow(
     oidc: &Oidc,
-    sso: &SsoSettings,
+    start_url: &str,
     reg: &Registration,
     opts: Options,
 ) -> Result<NewToken, TokenError> {
-    let auth = oidc.start_device(reg, &sso.start_url)?;
+    let auth = oidc.start_device(reg, start_url)?;
     let opened = !opts.no_browser && browser::open(&auth.verification_uri_complete);
     if opened {
         eprintln!(
