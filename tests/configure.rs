@@ -528,3 +528,68 @@ fn a_vanity_start_url_is_resolved_like_the_aws_cli_and_cached_under_its_key() {
         sb.server.issued_credentials().last().unwrap().access_key_id
     );
 }
+
+#[test]
+fn configure_wizard_asks_before_replacing_a_profile() {
+    if std::process::Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_err()
+    {
+        eprintln!("SKIPPED: tmux is not installed");
+        return;
+    }
+    let sb = Sandbox::new();
+    let original = format!("{}\n[default]\nregion = us-east-1\n", support::CONFIG);
+    sb.write_config(&original);
+    sb.seed_token("koa", 8 * HOUR);
+    let t = shell(&sb);
+    let answer = |replace: &str| {
+        t.line("sso-env configure; echo rc=$?");
+        t.wait_text("SSO start URL: ");
+        t.line(support::START_URL);
+        t.wait_text("SSO region [us-east-1]: ");
+        t.line("eu-west-1");
+        t.wait_text("SSO session name [d-1234567890]: ");
+        t.line("koa");
+        t.wait_text("SSO registration scopes [sso:account:access]: ");
+        t.key("Enter");
+        // Signed in already: straight to the picker; one pair, named `default`.
+        t.wait_text("account and role> ");
+        t.keys_literal("legacy");
+        t.wait_text("1/3");
+        t.key("Enter");
+        t.wait_text("Profile name [legacy-ReadOnly]: ");
+        t.line("default");
+        t.wait_text("Default region of the profiles [eu-west-1]: ");
+        t.key("Enter");
+        t.wait_text("Default output format [json]: ");
+        t.key("Enter");
+        t.wait_text("profile 'default' already in");
+        t.line(replace);
+    };
+    answer("n");
+    t.wait_text("rc=1");
+    assert!(t.screen().contains("nothing was written"));
+    assert_eq!(std::fs::read_to_string(sb.config_path()).unwrap(), original);
+    t.line("clear");
+    answer("y");
+    t.wait_text("rc=0");
+    let text = std::fs::read_to_string(sb.config_path()).unwrap();
+    assert!(
+        text.starts_with(support::CONFIG),
+        "the rest is kept byte for byte"
+    );
+    assert!(
+        text.ends_with("[default]\n# legacy (111111111111)\nsso_session = koa\nsso_account_id = 111111111111\nsso_role_name = ReadOnly\nregion = eu-west-1\noutput = json\n"),
+        "{text}"
+    );
+    assert_eq!(text.matches("[default]").count(), 1);
+    assert_eq!(
+        text.matches("[sso-session koa]").count(),
+        1,
+        "the same session is not repeated"
+    );
+    let out = sb.ok(&["export", "--format", "json"]);
+    assert!(out.contains("AWS_ACCESS_KEY_ID"), "{out}");
+}
