@@ -283,34 +283,167 @@ fn a_refusing_proxy_and_a_failing_tls_check_are_named() {
     );
 }
 
+/// A private CA and a certificate it signed for 127.0.0.1, made with openssl in `dir`;
+/// returns (ca.pem, leaf.pem, leaf.key), or None when openssl is missing.
+fn private_ca(
+    dir: &std::path::Path,
+) -> Option<(std::path::PathBuf, std::path::PathBuf, std::path::PathBuf)> {
+    let ossl = |args: &[&str]| {
+        std::process::Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .map(|o| {
+                assert!(
+                    o.status.success(),
+                    "openssl {args:?}: {}",
+                    String::from_utf8_lossy(&o.stderr)
+                )
+            })
+    };
+    ossl(&["version"]).ok()?;
+    std::fs::write(
+        dir.join("leaf.ext"),
+        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    for args in [
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=Koa Corp TLS Inspection",
+        ][..],
+        &[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "leaf.key",
+            "-out",
+            "leaf.csr",
+            "-subj",
+            "/CN=127.0.0.1",
+        ],
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "leaf.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "leaf.pem",
+            "-days",
+            "2",
+            "-extfile",
+            "leaf.ext",
+        ],
+    ] {
+        ossl(args).ok()?;
+    }
+    Some((
+        dir.join("ca.pem"),
+        dir.join("leaf.pem"),
+        dir.join("leaf.key"),
+    ))
+}
+
+/// Kills the TLS front when the test ends.
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 #[test]
 fn the_profiles_ca_bundle_is_the_one_trusted() {
     let sb = Sandbox::new();
     sb.seed_token(support::START_URL, 8 * HOUR);
-    let bundle = sb.home().join("corp-ca.pem");
+    let Some((ca, leaf, key)) = private_ca(sb.home()) else {
+        eprintln!("SKIPPED: openssl is not installed");
+        return;
+    };
+    // Identity Center behind a TLS-inspecting middlebox whose CA only the company trusts.
+    let script =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/support/tls_front.py");
+    let mut front = std::process::Command::new("python3")
+        .arg(&script)
+        .args([&leaf, &key])
+        .arg(sb.server.addr().port().to_string())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut port = String::new();
+    BufReader::new(front.stdout.take().unwrap())
+        .read_line(&mut port)
+        .unwrap();
+    let _front = Child(front);
+    let https = format!("https://127.0.0.1:{}", port.trim());
+    let export = |extra: &[(&str, &std::ffi::OsStr)]| {
+        let mut cmd = sb.command(&["export", "legacy-style", "--format", "json"]);
+        cmd.env("AWS_ENDPOINT_URL_SSO", &https);
+        for (k, v) in extra {
+            cmd.env(k, v);
+        }
+        cmd.output().unwrap()
+    };
+    // Untrusted: the TLS failure is named with what to set.
+    let line = support::fails_cleanly(&export(&[]), "untrusted");
+    assert!(
+        line.contains(&format!("TLS to {https}"))
+            && line.contains("ca_bundle")
+            && line.contains("AWS_CA_BUNDLE"),
+        "{line}"
+    );
+    // The profile's ca_bundle makes it trusted.
     sb.write_config(&format!(
         "{}ca_bundle = {}\n",
         support::CONFIG,
-        bundle.display()
+        ca.display()
     ));
-    // The bundle is read (and named) before any call: a missing one is an error naming it.
-    let line = sb.fails(&["export", "legacy-style"]);
+    let out = export(&[]);
     assert!(
-        line.contains("corp-ca.pem") && line.contains("ca_bundle in profile legacy-style"),
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let vars = support::parse_json_vars(&String::from_utf8(out.stdout).unwrap());
+    assert_eq!(
+        vars["AWS_ACCESS_KEY_ID"],
+        sb.server.issued_credentials()[0].access_key_id.as_str()
+    );
+    // AWS_CA_BUNDLE wins over the profile's, as in botocore: one without the company CA fails.
+    std::fs::remove_dir_all(sb.role_cache_dir()).unwrap();
+    let line = support::fails_cleanly(
+        &export(&[("AWS_CA_BUNDLE", leaf.as_os_str())]),
+        "AWS_CA_BUNDLE",
+    );
+    assert!(
+        line.contains("TLS to") && line.contains("(now: AWS_CA_BUNDLE)"),
         "{line}"
     );
-    // Another profile does not use it.
-    sb.seed_token("koa", 8 * HOUR);
-    sb.ok(&["export", "koa-dev-customer"]);
-    // AWS_CA_BUNDLE wins over the profile's, as in botocore.
-    let out = sb
-        .command(&["export", "legacy-style"])
-        .env("AWS_CA_BUNDLE", sb.home().join("env-ca.pem"))
-        .output()
-        .unwrap();
-    let line = support::fails_cleanly(&out, "AWS_CA_BUNDLE");
+    // A bundle that is not there is named before any call.
+    let out = export(&[("AWS_CA_BUNDLE", sb.home().join("missing.pem").as_os_str())]);
+    let line = support::fails_cleanly(&out, "missing bundle");
     assert!(
-        line.contains("env-ca.pem") && line.contains("AWS_CA_BUNDLE"),
+        line.contains("missing.pem") && line.contains("AWS_CA_BUNDLE"),
         "{line}"
     );
 }
