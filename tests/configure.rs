@@ -593,3 +593,42 @@ fn configure_wizard_asks_before_replacing_a_profile() {
     let out = sb.ok(&["export", "--format", "json"]);
     assert!(out.contains("AWS_ACCESS_KEY_ID"), "{out}");
 }
+
+#[test]
+fn login_with_a_vanity_url_moves_sso_region_to_the_issuers_as_the_aws_cli_does() {
+    let sb = Sandbox::empty();
+    let vanity = format!("{}/vanity-start", sb.server.url());
+    let original = format!(
+        "# corp\n[sso-session corp]\nsso_start_url = {vanity}\n# wrong region below\nsso_region = us-east-1\nsso_registration_scopes = sso:account:access\n\n[profile corp-dev]\nsso_session = corp\nsso_account_id = 931827427725\nsso_role_name = ReadOnly\n"
+    );
+    sb.write_config(&original);
+    let out = sb.run(&[
+        "login",
+        "--sso-session",
+        "corp",
+        "--device-code",
+        "--no-browser",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("SSO region updated to eu-west-1"), "{err}");
+    let text = std::fs::read_to_string(sb.config_path()).unwrap();
+    assert_eq!(
+        text,
+        original.replace("sso_region = us-east-1", "sso_region = eu-west-1"),
+        "only sso_region changed"
+    );
+    let token: Value =
+        serde_json::from_slice(&std::fs::read(sb.token_path("corp")).unwrap()).unwrap();
+    assert_eq!(token["region"], "eu-west-1");
+    assert_eq!(token["startUrl"], vanity.as_str());
+    let key = botocore_resolves(&sb, &["corp-dev"], "corp-dev");
+    assert_eq!(
+        key,
+        sb.server.issued_credentials().last().unwrap().access_key_id
+    );
+}

@@ -61,6 +61,39 @@ pub(crate) fn upsert(path: &Path, stanzas: &[Stanza]) -> Result<()> {
     })
 }
 
+/// Sets `key = value` in the section whose header line is `header`: the key's line is
+/// replaced where it is, or added right after the header; nothing else moves.
+pub(crate) fn set_key(path: &Path, header: &str, key: &str, value: &str) -> Result<()> {
+    edit(path, |old| {
+        let nl = eol(old);
+        let Some((start, end)) = section_span(old, header) else {
+            return old.to_string();
+        };
+        let line = format!("{key} = {value}{nl}");
+        let mut offset = start;
+        let mut at = None;
+        for l in old[start..end].split_inclusive('\n') {
+            let name = l.split(['=', ':']).next().unwrap_or_default();
+            if l.contains(['=', ':'])
+                && name.trim().eq_ignore_ascii_case(key)
+                && !l.starts_with([' ', '\t'])
+            {
+                at = Some((offset, offset + l.len()));
+            }
+            offset += l.len();
+        }
+        let (from, to) = at.unwrap_or_else(|| {
+            let after_header = old[start..].find('\n').map_or(old.len(), |i| start + i + 1);
+            (after_header, after_header)
+        });
+        let mut line = line;
+        if to == old.len() && !old[from..to].ends_with('\n') && at.is_some() {
+            line.truncate(line.len() - nl.len());
+        }
+        format!("{}{line}{}", &old[..from], &old[to..])
+    })
+}
+
 /// The file's line ending: CRLF when its first line ends so.
 fn eol(text: &str) -> &'static str {
     match text.find('\n') {
@@ -176,6 +209,17 @@ mod tests {
         assert_eq!(&old[span.0..span.1], "[profile a]\r\nregion = x\r\n\r\n");
         assert_eq!(section_span(old, "[profile c]"), None);
         assert_eq!(eol(old), "\r\n");
+        let dir = std::env::temp_dir().join(format!("sso-env-set-key-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("config");
+        std::fs::write(&path, old).unwrap();
+        set_key(&path, "[profile a]", "region", "z").unwrap();
+        set_key(&path, "[profile b]", "output", "json").unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "# mine\r\n[profile a]\r\nregion = z\r\n\r\n[profile b]\r\noutput = json\r\nregion = y\r\n"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
         assert_eq!(eol("a\nb"), "\n");
     }
 }
