@@ -114,12 +114,21 @@ pub(crate) async fn post_form(url: &str, body: String) -> Result<(u16, Vec<u8>)>
     req.headers_mut()
         .insert("content-type", "application/x-www-form-urlencoded");
     req.headers_mut().insert("content-length", len.to_string());
-    send(url, req).await
+    let answer = send(url, req).await?;
+    Ok((answer.status, answer.body))
 }
 
-/// Sends one request outside the SDK through `connector()`: the status and the body (the
-/// `location` header too, for a redirect). An answer from a refusing proxy is an error.
-pub(crate) async fn send(url: &str, req: HttpRequest) -> Result<(u16, Vec<u8>)> {
+/// An answer to a request made outside the SDK.
+pub(crate) struct Answer {
+    pub status: u16,
+    /// The `location` header, for redirects.
+    pub location: Option<String>,
+    pub body: Vec<u8>,
+}
+
+/// Sends one request outside the SDK through `connector()`. An answer from a refusing proxy is
+/// an error.
+pub(crate) async fn send(url: &str, req: HttpRequest) -> Result<Answer> {
     let connector = connector(tls_context()?.as_ref(), |_| {});
     crate::debug!(
         "{url}: {}",
@@ -140,10 +149,11 @@ pub(crate) async fn send(url: &str, req: HttpRequest) -> Result<(u16, Vec<u8>)> 
             .collect()
             .await
             .map_err(|e| Error::new(format!("cannot read the answer of {url}: {e}")))?;
-        Ok::<_, Error>((
+        Ok::<_, Error>(Answer {
             status,
-            location.map_or_else(|| bytes.to_vec(), String::into_bytes),
-        ))
+            location,
+            body: bytes.to_vec(),
+        })
     };
     tokio::time::timeout(CALL_TIMEOUT, call)
         .await

@@ -54,14 +54,11 @@ fn follow(url: &str) -> Result<String> {
             .map_err(|e| Error::new(format!("bad start URL {}: {e}", shown(url))))?;
         req.set_method(method)
             .map_err(|e| Error::new(e.to_string()))?;
-        let (status, location) = sdk::block_on(sdk::send(url, req))??;
-        match status {
-            301 | 302 | 303 | 307 | 308 => {
-                let location = String::from_utf8_lossy(&location).into_owned();
-                return Ok(join(url, &location));
-            }
-            405 | 501 if method == "HEAD" => continue,
-            200..=299 => return Ok(url.to_string()),
+        let answer = sdk::block_on(sdk::send(url, req))??;
+        match (answer.status, answer.location) {
+            (301 | 302 | 303 | 307 | 308, Some(location)) => return Ok(join(url, &location)),
+            (405 | 501, _) if method == "HEAD" => continue,
+            (200..=299, _) => return Ok(url.to_string()),
             _ => break,
         }
     }
