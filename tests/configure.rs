@@ -239,6 +239,41 @@ fn configure_all_adds_every_pair_to_a_symlinked_crlf_config() {
 }
 
 #[test]
+fn configure_all_without_a_sign_in_leaves_a_session_to_sign_in_to() {
+    let sb = Sandbox::empty();
+    let all = [
+        "configure",
+        "--start-url",
+        support::START_URL,
+        "--region",
+        "eu-west-1",
+        "--session",
+        "koa",
+        "--all",
+    ];
+    let out = sb.run(&all);
+    assert!(!out.status.success() && out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.trim_end()
+            .ends_with("run: sso-env login --sso-session koa"),
+        "{err}"
+    );
+    // The hint works, and then the same command finishes the job.
+    sb.ok(&[
+        "login",
+        "--sso-session",
+        "koa",
+        "--device-code",
+        "--no-browser",
+    ]);
+    sb.ok(&all);
+    let text = std::fs::read_to_string(sb.config_path()).unwrap();
+    assert_eq!(text.matches("[sso-session koa]").count(), 1, "{text}");
+    assert_eq!(text.matches("[profile ").count(), 3, "{text}");
+}
+
+#[test]
 fn configure_without_a_terminal_or_flags_says_what_it_needs() {
     let sb = Sandbox::empty();
     let line = sb.fails(&["configure"]);

@@ -111,6 +111,15 @@ impl Configure {
             .unwrap_or_else(|| start_url::session_name(&url));
         let sso = settings(&session, &url, &region, &self.scopes);
         let profiles = if self.all {
+            // The session first, so that when no one can sign in here the hint to run
+            // `sso-env login --sso-session NAME` names a session that exists.
+            let session_only = Plan {
+                sso: sso.clone(),
+                profiles: Vec::new(),
+                region: region.clone(),
+                output: None,
+            };
+            write(&session_only, self.force, false)?;
             let pairs = sign_in_and_list(&sso, OnDemand::detect(false))?;
             name_all(&self.name_template, &pairs, &sso)
         } else if let (Some(a), Some(r), Some(p)) = (&self.account, &self.role, &self.profile) {
