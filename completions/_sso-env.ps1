@@ -25,6 +25,8 @@ Register-ArgumentCompleter -Native -CommandName 'sso-env' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('configure', 'configure', [CompletionResultType]::ParameterValue, 'Set up from nothing: an [sso-session] and profiles for the accounts and roles you pick (asks at a terminal; flags for scripts). Replaces `aws configure sso`')
+            [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Set up from nothing: an [sso-session] and profiles for the accounts and roles you pick (asks at a terminal; flags for scripts). Replaces `aws configure sso`')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print the profile''s credentials as assignments for your shell (or JSON)')
             [CompletionResult]::new('unset', 'unset', [CompletionResultType]::ParameterValue, 'Print the statements that remove everything `export` sets')
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command with the profile''s credentials in its environment')
@@ -38,6 +40,40 @@ Register-ArgumentCompleter -Native -CommandName 'sso-env' -ScriptBlock {
             [CompletionResult]::new('pick', 'pick', [CompletionResultType]::ParameterValue, 'Pick a profile interactively; prints the chosen name')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'sso-env;configure' {
+            [CompletionResult]::new('--start-url', '--start-url', [CompletionResultType]::ParameterName, 'The Identity Center start URL (https:// is added when missing)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'The region Identity Center runs in (sso_region)')
+            [CompletionResult]::new('--session', '--session', [CompletionResultType]::ParameterName, 'The [sso-session] name (default: from the start URL)')
+            [CompletionResult]::new('--scopes', '--scopes', [CompletionResultType]::ParameterName, 'sso_registration_scopes')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'One profile: its account id...')
+            [CompletionResult]::new('--role', '--role', [CompletionResultType]::ParameterName, '...its role...')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, '...and its name')
+            [CompletionResult]::new('--name-template', '--name-template', [CompletionResultType]::ParameterName, 'How to name profiles with --all')
+            [CompletionResult]::new('--profile-region', '--profile-region', [CompletionResultType]::ParameterName, 'The profiles'' default `region` (default: the SSO region)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'The profiles'' default `output`')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'A profile for every account and role you can reach (signs in to list them)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace profiles (and an sso-session) of the same name')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'sso-env;setup' {
+            [CompletionResult]::new('--start-url', '--start-url', [CompletionResultType]::ParameterName, 'The Identity Center start URL (https:// is added when missing)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'The region Identity Center runs in (sso_region)')
+            [CompletionResult]::new('--session', '--session', [CompletionResultType]::ParameterName, 'The [sso-session] name (default: from the start URL)')
+            [CompletionResult]::new('--scopes', '--scopes', [CompletionResultType]::ParameterName, 'sso_registration_scopes')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'One profile: its account id...')
+            [CompletionResult]::new('--role', '--role', [CompletionResultType]::ParameterName, '...its role...')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, '...and its name')
+            [CompletionResult]::new('--name-template', '--name-template', [CompletionResultType]::ParameterName, 'How to name profiles with --all')
+            [CompletionResult]::new('--profile-region', '--profile-region', [CompletionResultType]::ParameterName, 'The profiles'' default `region` (default: the SSO region)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'The profiles'' default `output`')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'A profile for every account and role you can reach (signs in to list them)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace profiles (and an sso-session) of the same name')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'sso-env;export' {
@@ -75,7 +111,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-env' -ScriptBlock {
         'sso-env;logout' {
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'profile')
             [CompletionResult]::new('--sso-session', '--sso-session', [CompletionResultType]::ParameterName, 'sso-session')
-            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every cached sign-in and SSO role credential')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every cached sign-in and SSO role credential (the default)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -130,6 +166,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-env' -ScriptBlock {
             break
         }
         'sso-env;help' {
+            [CompletionResult]::new('configure', 'configure', [CompletionResultType]::ParameterValue, 'Set up from nothing: an [sso-session] and profiles for the accounts and roles you pick (asks at a terminal; flags for scripts). Replaces `aws configure sso`')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print the profile''s credentials as assignments for your shell (or JSON)')
             [CompletionResult]::new('unset', 'unset', [CompletionResultType]::ParameterValue, 'Print the statements that remove everything `export` sets')
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command with the profile''s credentials in its environment')
@@ -143,6 +180,9 @@ Register-ArgumentCompleter -Native -CommandName 'sso-env' -ScriptBlock {
             [CompletionResult]::new('pick', 'pick', [CompletionResultType]::ParameterValue, 'Pick a profile interactively; prints the chosen name')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'sso-env;help;configure' {
             break
         }
         'sso-env;help;export' {

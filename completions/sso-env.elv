@@ -22,6 +22,8 @@ set edit:completion:arg-completer[sso-env] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
+            cand configure 'Set up from nothing: an [sso-session] and profiles for the accounts and roles you pick (asks at a terminal; flags for scripts). Replaces `aws configure sso`'
+            cand setup 'Set up from nothing: an [sso-session] and profiles for the accounts and roles you pick (asks at a terminal; flags for scripts). Replaces `aws configure sso`'
             cand export 'Print the profile''s credentials as assignments for your shell (or JSON)'
             cand unset 'Print the statements that remove everything `export` sets'
             cand exec 'Run a command with the profile''s credentials in its environment'
@@ -35,6 +37,38 @@ set edit:completion:arg-completer[sso-env] = {|@words|
             cand pick 'Pick a profile interactively; prints the chosen name'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'sso-env;configure'= {
+            cand --start-url 'The Identity Center start URL (https:// is added when missing)'
+            cand --region 'The region Identity Center runs in (sso_region)'
+            cand --session 'The [sso-session] name (default: from the start URL)'
+            cand --scopes 'sso_registration_scopes'
+            cand --account 'One profile: its account id...'
+            cand --role '...its role...'
+            cand --profile '...and its name'
+            cand --name-template 'How to name profiles with --all'
+            cand --profile-region 'The profiles'' default `region` (default: the SSO region)'
+            cand --output 'The profiles'' default `output`'
+            cand --all 'A profile for every account and role you can reach (signs in to list them)'
+            cand --force 'Replace profiles (and an sso-session) of the same name'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'sso-env;setup'= {
+            cand --start-url 'The Identity Center start URL (https:// is added when missing)'
+            cand --region 'The region Identity Center runs in (sso_region)'
+            cand --session 'The [sso-session] name (default: from the start URL)'
+            cand --scopes 'sso_registration_scopes'
+            cand --account 'One profile: its account id...'
+            cand --role '...its role...'
+            cand --profile '...and its name'
+            cand --name-template 'How to name profiles with --all'
+            cand --profile-region 'The profiles'' default `region` (default: the SSO region)'
+            cand --output 'The profiles'' default `output`'
+            cand --all 'A profile for every account and role you can reach (signs in to list them)'
+            cand --force 'Replace profiles (and an sso-session) of the same name'
+            cand -h 'Print help'
+            cand --help 'Print help'
         }
         &'sso-env;export'= {
             cand -f 'Output format; default: the shell you run it from'
@@ -67,7 +101,7 @@ set edit:completion:arg-completer[sso-env] = {|@words|
         &'sso-env;logout'= {
             cand --profile 'profile'
             cand --sso-session 'sso-session'
-            cand --all 'Every cached sign-in and SSO role credential'
+            cand --all 'Every cached sign-in and SSO role credential (the default)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -114,6 +148,7 @@ set edit:completion:arg-completer[sso-env] = {|@words|
             cand --help 'Print help'
         }
         &'sso-env;help'= {
+            cand configure 'Set up from nothing: an [sso-session] and profiles for the accounts and roles you pick (asks at a terminal; flags for scripts). Replaces `aws configure sso`'
             cand export 'Print the profile''s credentials as assignments for your shell (or JSON)'
             cand unset 'Print the statements that remove everything `export` sets'
             cand exec 'Run a command with the profile''s credentials in its environment'
@@ -127,6 +162,8 @@ set edit:completion:arg-completer[sso-env] = {|@words|
             cand pick 'Pick a profile interactively; prints the chosen name'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'sso-env;help;configure'= {
         }
         &'sso-env;help;export'= {
         }

@@ -26,6 +26,8 @@ end
 
 complete -c sso-env -n "__fish_sso_env_needs_command" -s h -l help -d 'Print help'
 complete -c sso-env -n "__fish_sso_env_needs_command" -s V -l version -d 'Print version'
+complete -c sso-env -n "__fish_sso_env_needs_command" -f -a "configure" -d 'Set up from nothing: an [sso-session] and profiles for the accounts and roles you pick (asks at a terminal; flags for scripts). Replaces `aws configure sso`'
+complete -c sso-env -n "__fish_sso_env_needs_command" -f -a "setup" -d 'Set up from nothing: an [sso-session] and profiles for the accounts and roles you pick (asks at a terminal; flags for scripts). Replaces `aws configure sso`'
 complete -c sso-env -n "__fish_sso_env_needs_command" -f -a "export" -d 'Print the profile\'s credentials as assignments for your shell (or JSON)'
 complete -c sso-env -n "__fish_sso_env_needs_command" -f -a "unset" -d 'Print the statements that remove everything `export` sets'
 complete -c sso-env -n "__fish_sso_env_needs_command" -f -a "exec" -d 'Run a command with the profile\'s credentials in its environment'
@@ -39,6 +41,32 @@ complete -c sso-env -n "__fish_sso_env_needs_command" -f -a "status" -d 'Show th
 complete -c sso-env -n "__fish_sso_env_needs_command" -f -a "pick" -d 'Pick a profile interactively; prints the chosen name'
 complete -c sso-env -n "__fish_sso_env_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c sso-env -n "__fish_sso_env_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sso-env -n "__fish_sso_env_using_subcommand configure" -l start-url -d 'The Identity Center start URL (https:// is added when missing)' -r
+complete -c sso-env -n "__fish_sso_env_using_subcommand configure" -l region -d 'The region Identity Center runs in (sso_region)' -r
+complete -c sso-env -n "__fish_sso_env_using_subcommand configure" -l session -d 'The [sso-session] name (default: from the start URL)' -r
+complete -c sso-env -n "__fish_sso_env_using_subcommand configure" -l scopes -d 'sso_registration_scopes' -r
+complete -c sso-env -n "__fish_sso_env_using_subcommand configure" -l account -d 'One profile: its account id...' -r
+complete -c sso-env -n "__fish_sso_env_using_subcommand configure" -l role -d '...its role...' -r
+complete -c sso-env -n "__fish_sso_env_using_subcommand configure" -l profile -d '...and its name' -r
+complete -c sso-env -n "__fish_sso_env_using_subcommand configure" -l name-template -d 'How to name profiles with --all' -r
+complete -c sso-env -n "__fish_sso_env_using_subcommand configure" -l profile-region -d 'The profiles\' default `region` (default: the SSO region)' -r
+complete -c sso-env -n "__fish_sso_env_using_subcommand configure" -l output -d 'The profiles\' default `output`' -r
+complete -c sso-env -n "__fish_sso_env_using_subcommand configure" -l all -d 'A profile for every account and role you can reach (signs in to list them)'
+complete -c sso-env -n "__fish_sso_env_using_subcommand configure" -l force -d 'Replace profiles (and an sso-session) of the same name'
+complete -c sso-env -n "__fish_sso_env_using_subcommand configure" -s h -l help -d 'Print help'
+complete -c sso-env -n "__fish_sso_env_using_subcommand setup" -l start-url -d 'The Identity Center start URL (https:// is added when missing)' -r
+complete -c sso-env -n "__fish_sso_env_using_subcommand setup" -l region -d 'The region Identity Center runs in (sso_region)' -r
+complete -c sso-env -n "__fish_sso_env_using_subcommand setup" -l session -d 'The [sso-session] name (default: from the start URL)' -r
+complete -c sso-env -n "__fish_sso_env_using_subcommand setup" -l scopes -d 'sso_registration_scopes' -r
+complete -c sso-env -n "__fish_sso_env_using_subcommand setup" -l account -d 'One profile: its account id...' -r
+complete -c sso-env -n "__fish_sso_env_using_subcommand setup" -l role -d '...its role...' -r
+complete -c sso-env -n "__fish_sso_env_using_subcommand setup" -l profile -d '...and its name' -r
+complete -c sso-env -n "__fish_sso_env_using_subcommand setup" -l name-template -d 'How to name profiles with --all' -r
+complete -c sso-env -n "__fish_sso_env_using_subcommand setup" -l profile-region -d 'The profiles\' default `region` (default: the SSO region)' -r
+complete -c sso-env -n "__fish_sso_env_using_subcommand setup" -l output -d 'The profiles\' default `output`' -r
+complete -c sso-env -n "__fish_sso_env_using_subcommand setup" -l all -d 'A profile for every account and role you can reach (signs in to list them)'
+complete -c sso-env -n "__fish_sso_env_using_subcommand setup" -l force -d 'Replace profiles (and an sso-session) of the same name'
+complete -c sso-env -n "__fish_sso_env_using_subcommand setup" -s h -l help -d 'Print help'
 complete -c sso-env -n "__fish_sso_env_using_subcommand export" -s f -l format -d 'Output format; default: the shell you run it from' -r -f -a "bash\t''
 zsh\t''
 fish\t''
@@ -71,7 +99,7 @@ complete -c sso-env -n "__fish_sso_env_using_subcommand login" -l no-browser -d 
 complete -c sso-env -n "__fish_sso_env_using_subcommand login" -s h -l help -d 'Print help'
 complete -c sso-env -n "__fish_sso_env_using_subcommand logout" -l profile -r
 complete -c sso-env -n "__fish_sso_env_using_subcommand logout" -l sso-session -r
-complete -c sso-env -n "__fish_sso_env_using_subcommand logout" -l all -d 'Every cached sign-in and SSO role credential'
+complete -c sso-env -n "__fish_sso_env_using_subcommand logout" -l all -d 'Every cached sign-in and SSO role credential (the default)'
 complete -c sso-env -n "__fish_sso_env_using_subcommand logout" -s h -l help -d 'Print help'
 complete -c sso-env -n "__fish_sso_env_using_subcommand init" -l cmd -d 'Name of the command the hook defines' -r
 complete -c sso-env -n "__fish_sso_env_using_subcommand init" -l picker-key -d 'A key that opens the profile picker, in the shell\'s notation (e.g. \'\\C-g\' bash, \'^G\' zsh, \'\\cg\' fish)' -r
@@ -94,16 +122,17 @@ complete -c sso-env -n "__fish_sso_env_using_subcommand console" -s h -l help -d
 complete -c sso-env -n "__fish_sso_env_using_subcommand status" -s h -l help -d 'Print help'
 complete -c sso-env -n "__fish_sso_env_using_subcommand pick" -s h -l help -d 'Print help'
 complete -c sso-env -n "__fish_sso_env_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c sso-env -n "__fish_sso_env_using_subcommand help; and not __fish_seen_subcommand_from export unset exec login logout init profiles discover console status pick completions help" -f -a "export" -d 'Print the profile\'s credentials as assignments for your shell (or JSON)'
-complete -c sso-env -n "__fish_sso_env_using_subcommand help; and not __fish_seen_subcommand_from export unset exec login logout init profiles discover console status pick completions help" -f -a "unset" -d 'Print the statements that remove everything `export` sets'
-complete -c sso-env -n "__fish_sso_env_using_subcommand help; and not __fish_seen_subcommand_from export unset exec login logout init profiles discover console status pick completions help" -f -a "exec" -d 'Run a command with the profile\'s credentials in its environment'
-complete -c sso-env -n "__fish_sso_env_using_subcommand help; and not __fish_seen_subcommand_from export unset exec login logout init profiles discover console status pick completions help" -f -a "login" -d 'Sign in to Identity Center (browser with PKCE, or a device code) and cache the token where the AWS CLI keeps it'
-complete -c sso-env -n "__fish_sso_env_using_subcommand help; and not __fish_seen_subcommand_from export unset exec login logout init profiles discover console status pick completions help" -f -a "logout" -d 'Sign out: end the session on the service and delete the cached token and the role credentials it produced'
-complete -c sso-env -n "__fish_sso_env_using_subcommand help; and not __fish_seen_subcommand_from export unset exec login logout init profiles discover console status pick completions help" -f -a "init" -d 'Print the hook that gives your shell `use-profile NAME` (switch this shell\'s profile), completion, a prompt segment with role and time left, and auto-refresh'
-complete -c sso-env -n "__fish_sso_env_using_subcommand help; and not __fish_seen_subcommand_from export unset exec login logout init profiles discover console status pick completions help" -f -a "profiles" -d 'List every profile: account, role, region, whether its sign-in is valid and whether role credentials are cached, and until when'
-complete -c sso-env -n "__fish_sso_env_using_subcommand help; and not __fish_seen_subcommand_from export unset exec login logout init profiles discover console status pick completions help" -f -a "discover" -d 'List the accounts and roles you can reach and print [profile] stanzas for them, or add the missing ones to your config'
-complete -c sso-env -n "__fish_sso_env_using_subcommand help; and not __fish_seen_subcommand_from export unset exec login logout init profiles discover console status pick completions help" -f -a "console" -d 'Open the AWS web console signed in as the profile\'s role'
-complete -c sso-env -n "__fish_sso_env_using_subcommand help; and not __fish_seen_subcommand_from export unset exec login logout init profiles discover console status pick completions help" -f -a "status" -d 'Show the profile active in this shell and whether its sign-in is still valid'
-complete -c sso-env -n "__fish_sso_env_using_subcommand help; and not __fish_seen_subcommand_from export unset exec login logout init profiles discover console status pick completions help" -f -a "pick" -d 'Pick a profile interactively; prints the chosen name'
-complete -c sso-env -n "__fish_sso_env_using_subcommand help; and not __fish_seen_subcommand_from export unset exec login logout init profiles discover console status pick completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c sso-env -n "__fish_sso_env_using_subcommand help; and not __fish_seen_subcommand_from export unset exec login logout init profiles discover console status pick completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sso-env -n "__fish_sso_env_using_subcommand help; and not __fish_seen_subcommand_from configure export unset exec login logout init profiles discover console status pick completions help" -f -a "configure" -d 'Set up from nothing: an [sso-session] and profiles for the accounts and roles you pick (asks at a terminal; flags for scripts). Replaces `aws configure sso`'
+complete -c sso-env -n "__fish_sso_env_using_subcommand help; and not __fish_seen_subcommand_from configure export unset exec login logout init profiles discover console status pick completions help" -f -a "export" -d 'Print the profile\'s credentials as assignments for your shell (or JSON)'
+complete -c sso-env -n "__fish_sso_env_using_subcommand help; and not __fish_seen_subcommand_from configure export unset exec login logout init profiles discover console status pick completions help" -f -a "unset" -d 'Print the statements that remove everything `export` sets'
+complete -c sso-env -n "__fish_sso_env_using_subcommand help; and not __fish_seen_subcommand_from configure export unset exec login logout init profiles discover console status pick completions help" -f -a "exec" -d 'Run a command with the profile\'s credentials in its environment'
+complete -c sso-env -n "__fish_sso_env_using_subcommand help; and not __fish_seen_subcommand_from configure export unset exec login logout init profiles discover console status pick completions help" -f -a "login" -d 'Sign in to Identity Center (browser with PKCE, or a device code) and cache the token where the AWS CLI keeps it'
+complete -c sso-env -n "__fish_sso_env_using_subcommand help; and not __fish_seen_subcommand_from configure export unset exec login logout init profiles discover console status pick completions help" -f -a "logout" -d 'Sign out: end the session on the service and delete the cached token and the role credentials it produced'
+complete -c sso-env -n "__fish_sso_env_using_subcommand help; and not __fish_seen_subcommand_from configure export unset exec login logout init profiles discover console status pick completions help" -f -a "init" -d 'Print the hook that gives your shell `use-profile NAME` (switch this shell\'s profile), completion, a prompt segment with role and time left, and auto-refresh'
+complete -c sso-env -n "__fish_sso_env_using_subcommand help; and not __fish_seen_subcommand_from configure export unset exec login logout init profiles discover console status pick completions help" -f -a "profiles" -d 'List every profile: account, role, region, whether its sign-in is valid and whether role credentials are cached, and until when'
+complete -c sso-env -n "__fish_sso_env_using_subcommand help; and not __fish_seen_subcommand_from configure export unset exec login logout init profiles discover console status pick completions help" -f -a "discover" -d 'List the accounts and roles you can reach and print [profile] stanzas for them, or add the missing ones to your config'
+complete -c sso-env -n "__fish_sso_env_using_subcommand help; and not __fish_seen_subcommand_from configure export unset exec login logout init profiles discover console status pick completions help" -f -a "console" -d 'Open the AWS web console signed in as the profile\'s role'
+complete -c sso-env -n "__fish_sso_env_using_subcommand help; and not __fish_seen_subcommand_from configure export unset exec login logout init profiles discover console status pick completions help" -f -a "status" -d 'Show the profile active in this shell and whether its sign-in is still valid'
+complete -c sso-env -n "__fish_sso_env_using_subcommand help; and not __fish_seen_subcommand_from configure export unset exec login logout init profiles discover console status pick completions help" -f -a "pick" -d 'Pick a profile interactively; prints the chosen name'
+complete -c sso-env -n "__fish_sso_env_using_subcommand help; and not __fish_seen_subcommand_from configure export unset exec login logout init profiles discover console status pick completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c sso-env -n "__fish_sso_env_using_subcommand help; and not __fish_seen_subcommand_from configure export unset exec login logout init profiles discover console status pick completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -23,6 +23,10 @@ pub(crate) struct Cli {
 
 #[derive(Subcommand)]
 enum Cmd {
+    /// Set up from nothing: an [sso-session] and profiles for the accounts and roles you pick
+    /// (asks at a terminal; flags for scripts). Replaces `aws configure sso`.
+    #[command(visible_alias = "setup")]
+    Configure(configure::Configure),
     /// Print the profile's credentials as assignments for your shell (or JSON).
     Export(export::Export),
     /// Print the statements that remove everything `export` sets.
@@ -62,6 +66,7 @@ pub fn run() -> Result<i32> {
         Err(e) => return clap_error(e),
     };
     match cli.command {
+        Cmd::Configure(c) => c.run(),
         Cmd::Export(c) => c.run(),
         Cmd::Unset(c) => c.run(),
         Cmd::Exec(c) => c.run(),

@@ -12,6 +12,7 @@ mod log;
 mod remote;
 mod shell;
 mod signin;
+mod start_url;
 mod suggest;
 mod term;
 mod timefmt;

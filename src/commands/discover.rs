@@ -124,7 +124,7 @@ fn pick_session(config: &Config, session: Option<&str>) -> Result<(SsoSettings, 
     match sessions.as_slice() {
         [one] => for_session(one),
         [] => Err(Error::new(format!(
-            "no [sso-session] in {}; add one or run: aws configure sso-session",
+            "no [sso-session] in {}; run: sso-env configure",
             config.path.display()
         ))),
         many => Err(Error::new(format!(
@@ -136,7 +136,7 @@ fn pick_session(config: &Config, session: Option<&str>) -> Result<(SsoSettings, 
 }
 
 /// Every account/role pair, sorted by account name, then role.
-fn fetch(sso: &SsoSettings, token: &str) -> Result<Vec<Pair>> {
+pub(crate) fn fetch(sso: &SsoSettings, token: &str) -> Result<Vec<Pair>> {
     let progress = Progress::new();
     let tick = progress.clone();
     let found = portal::list_roles(

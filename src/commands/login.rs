@@ -31,7 +31,11 @@ impl Run for Login {
         let config = Config::load()?;
         let sso = match &self.sso_session {
             Some(s) => config.session_settings(s)?,
-            None => config.login_settings(&config::chosen_profile(self.profile.as_deref()))?,
+            None => {
+                let name = config::chosen_profile(self.profile.as_deref());
+                crate::remote::net::for_profile(&name);
+                config.login_settings(&name)?
+            }
         };
         let opts = signin::Options {
             device_code: self.device_code,

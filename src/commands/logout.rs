@@ -1,5 +1,6 @@
 //! `sso-env logout`: end sign-ins on the service, then delete the token files and the cached
-//! role credentials they produced, as `aws sso logout` does.
+//! role credentials they produced, as `aws sso logout` does. With no arguments, every sign-in
+//! (as `aws sso logout`); `--profile` or `--sso-session` for one.
 
 use std::path::Path;
 
@@ -20,26 +21,24 @@ use super::Run;
 
 #[derive(Args)]
 #[command(
-    after_help = "Examples:\n  sso-env logout --profile koa-dev-customer\n  sso-env logout --sso-session koa\n  sso-env logout --all                       # like aws sso logout"
+    after_help = "Examples:\n  sso-env logout                             # every sign-in, like aws sso logout\n  sso-env logout --profile koa-dev-customer\n  sso-env logout --sso-session koa"
 )]
 pub(crate) struct Logout {
     #[arg(long, conflicts_with_all = ["sso_session", "all"])]
     profile: Option<String>,
     #[arg(long, conflicts_with = "all")]
     sso_session: Option<String>,
-    /// Every cached sign-in and SSO role credential.
+    /// Every cached sign-in and SSO role credential (the default).
     #[arg(long)]
     all: bool,
 }
 
 impl Run for Logout {
     fn run(self) -> Result<i32> {
-        let target = match (self.all, self.sso_session) {
-            (true, _) => Target::All,
-            (false, Some(s)) => Target::Session(s),
-            (false, None) => Target::Profile(crate::local::config::chosen_profile(
-                self.profile.as_deref(),
-            )),
+        let target = match (self.sso_session, self.profile) {
+            (Some(s), _) => Target::Session(s),
+            (None, Some(p)) => Target::Profile(p),
+            (None, None) => Target::All,
         };
         run(target)?;
         Ok(0)

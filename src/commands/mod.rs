@@ -2,6 +2,7 @@
 //! only the tree and the dispatch.
 
 pub(crate) mod completions;
+pub(crate) mod configure;
 pub(crate) mod console;
 pub(crate) mod discover;
 pub(crate) mod exec;

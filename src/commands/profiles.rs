@@ -129,6 +129,13 @@ fn profiles(json: bool) -> Result<String> {
     if json {
         return Ok(format!("{}\n", profiles_json(&rows)));
     }
+    if rows.is_empty() {
+        eprintln!(
+            "sso-env: no profiles in {}; run: sso-env configure",
+            config.path.display()
+        );
+        return Ok(String::new());
+    }
     Ok(table(&rows, now))
 }
 

@@ -56,6 +56,8 @@ pub(crate) trait Source {
 
 /// The source behind profile `name`.
 pub(crate) fn resolve(config: &Config, name: &str) -> Result<Box<dyn Source>> {
+    // Its `ca_bundle` applies to any call made for it (read only if a call is made).
+    crate::remote::net::for_profile(name);
     Ok(Box::new(SsoSource::new(config.sso_profile(name)?)))
 }
 

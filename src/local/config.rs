@@ -284,7 +284,7 @@ impl<'c> Parsed<'c> {
             let close = crate::suggest::closest(session, names.iter().map(String::as_str), 3);
             let hint = match close.first() {
                 Some(n) => format!("did you mean {}?", shown(n)),
-                None => "add it or run: aws configure sso-session".to_string(),
+                None => "add it or run: sso-env configure".to_string(),
             };
             return Err(Error::new(format!(
                 "no [sso-session {session}] in {path}; {hint}"
@@ -335,7 +335,7 @@ impl<'c> Parsed<'c> {
         if let Some(session) = session_name {
             let Some(sec) = self.session(session) else {
                 return Err(Error::new(format!(
-                    "{path}:{}: profile {} uses sso_session {} but there is no [sso-session {session}] section; add it or run: aws configure sso-session",
+                    "{path}:{}: profile {} uses sso_session {} but there is no [sso-session {session}] section; add it or run: sso-env configure",
                     at("sso_session"),
                     shown(name),
                     shown(session)
@@ -361,9 +361,8 @@ impl<'c> Parsed<'c> {
             scopes = sec.get("sso_registration_scopes");
         } else if settings.is_empty() {
             return Err(Error::new(format!(
-                "profile {} in {path} is not an Identity Center (SSO) profile: it has no sso_session or sso_* keys; run: aws configure sso --profile {}",
-                shown(name),
-                shell_words::quote(name)
+                "profile {} in {path} is not an Identity Center (SSO) profile: it has no sso_session or sso_* keys; run: sso-env configure",
+                shown(name)
             )));
         }
         let region = profile
@@ -457,7 +456,12 @@ fn section_name_ref<'h>(header: &'h str, kind: &str) -> Option<Cow<'h, str>> {
 }
 
 fn unknown_profile(name: &str, names: &[String], path: &str) -> Error {
-    let mut msg = format!("profile {} not found in {path}", shown(name));
+    // Say where the name came from when the environment set it: the user may not know.
+    let from = ["AWS_PROFILE", "AWS_DEFAULT_PROFILE"]
+        .into_iter()
+        .find(|v| std::env::var(v).is_ok_and(|x| x == name))
+        .map_or(String::new(), |v| format!(" (set by ${v})"));
+    let mut msg = format!("profile {}{from} not found in {path}", shown(name));
     let close = crate::suggest::closest(name, names.iter().map(String::as_str), 3);
     if !close.is_empty() {
         msg.push_str(&format!(
@@ -468,8 +472,14 @@ fn unknown_profile(name: &str, names: &[String], path: &str) -> Error {
                 .collect::<Vec<_>>()
                 .join(", ")
         ));
+    } else if names.is_empty() && !std::path::Path::new(path).exists() {
+        let named = std::env::var_os("AWS_CONFIG_FILE").is_some_and(|v| !v.is_empty());
+        msg = match named {
+            true => format!("profile {}{from} not found: AWS_CONFIG_FILE names {path}, which does not exist; fix AWS_CONFIG_FILE or run: sso-env configure", shown(name)),
+            false => format!("profile {}{from} not found: {path} does not exist; run: sso-env configure", shown(name)),
+        };
     } else {
-        msg.push_str("; run: aws configure sso");
+        msg.push_str("; run: sso-env configure");
     }
     Error::new(msg)
 }

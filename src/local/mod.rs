@@ -6,6 +6,7 @@ pub(crate) mod config_edit;
 pub(crate) mod fsutil;
 pub mod ini;
 pub(crate) mod paths;
+pub(crate) mod profile_setting;
 pub(crate) mod pyjson;
 pub(crate) mod role_cache;
 pub(crate) mod sso_cache;

@@ -1,6 +1,8 @@
 //! Calls to AWS services: the only folder that imports the SDK, smithy or tokio (the cold path).
 
 pub(crate) mod federation;
+pub(crate) mod net;
 pub(crate) mod oidc;
 pub(crate) mod portal;
 pub(crate) mod sdk;
+pub(crate) mod vanity;

@@ -71,7 +71,13 @@ impl Oidc {
 
     /// RegisterClient, as the AWS CLI registers: `botocore-client-<session>`, public, and for
     /// PKCE the grant types, redirect URI and issuer (the start URL) too.
-    pub(crate) fn register(&self, sso: &SsoSettings, pkce: bool) -> Result<Registration> {
+    /// `issuer` is the start URL as Identity Center knows it (a vanity URL resolved).
+    pub(crate) fn register(
+        &self,
+        sso: &SsoSettings,
+        pkce: bool,
+        issuer: &str,
+    ) -> Result<Registration> {
         let name = match &sso.session_name {
             Some(s) => format!("botocore-client-{s}"),
             None => format!("botocore-client-{}", timefmt::now()),
@@ -92,7 +98,7 @@ impl Oidc {
             req = req
                 .set_grant_types(Some(g.clone()))
                 .redirect_uris(REDIRECT_URI_WITHOUT_PORT)
-                .issuer_url(&sso.start_url)
+                .issuer_url(issuer)
                 .set_scopes(Some(s.clone()));
             grant_types = Some(g);
         } else {

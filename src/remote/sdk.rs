@@ -1,5 +1,6 @@
 //! The AWS SDK, set up once per cold call: a current-thread tokio runtime, a rustls (ring)
-//! HTTPS client, bounded timeouts and retries. Nothing here runs on the warm path.
+//! HTTPS client behind the proxy the environment names (`remote/net.rs`), bounded timeouts
+//! and retries. Nothing here runs on the warm path.
 //!
 //! Endpoints follow the SDK's own rules, so `AWS_ENDPOINT_URL_SSO`, `AWS_ENDPOINT_URL_SSO_OIDC`
 //! and `AWS_ENDPOINT_URL` redirect the calls (the tests point them at a local stand-in).
@@ -9,12 +10,18 @@ use std::time::Duration;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_smithy_http_client::proxy::ProxyConfig;
 use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider, TlsContext, TrustStore};
-use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_http_client::{Connector, ConnectorBuilder};
+use aws_smithy_runtime_api::client::http::HttpConnector;
+use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
 use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::body::SdkBody;
+use aws_smithy_types::byte_stream::ByteStream;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
 use crate::error::{Error, Result};
+use crate::remote::net;
 
 /// Per attempt; the whole call (with retries and backoff) is bounded by `CALL_TIMEOUT`.
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -30,38 +37,58 @@ pub(crate) fn block_on<F: std::future::Future>(f: F) -> Result<F::Output> {
     Ok(rt.block_on(f))
 }
 
-/// TLS trust: like the AWS CLI, exactly the bundle named by AWS_CA_BUNDLE when it is set
-/// (corporate proxies), else the system's roots.
+/// TLS trust: like the AWS CLI, exactly the bundle named by AWS_CA_BUNDLE or the profile's
+/// `ca_bundle` when one is set (TLS-inspecting proxies), else the system's roots.
 fn tls_context() -> Result<Option<TlsContext>> {
-    let Some(path) = std::env::var_os("AWS_CA_BUNDLE").filter(|p| !p.is_empty()) else {
+    let Some((path, from)) = net::ca_bundle() else {
         return Ok(None);
     };
-    let shown = std::path::Path::new(&path).display().to_string();
+    let shown = path.display().to_string();
     let pem = std::fs::read(&path).map_err(|e| {
         Error::new(format!(
-            "cannot read AWS_CA_BUNDLE {shown}: {e}; fix or unset it"
+            "cannot read the CA bundle {shown} ({from}): {e}; fix or unset it"
         ))
     })?;
     let store = TrustStore::empty().with_pem_certificate(pem);
     let ctx = TlsContext::builder()
         .with_trust_store(store)
         .build()
-        .map_err(|e| Error::new(format!("bad AWS_CA_BUNDLE {shown}: {e}")))?;
+        .map_err(|e| Error::new(format!("bad CA bundle {shown} ({from}): {e}")))?;
     Ok(Some(ctx))
+}
+
+/// The one connector set-up for every call: rustls with our trust, and the proxy from
+/// `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY`/`NO_PROXY` (either case). The SDK's default
+/// client builder sets no proxy, so the connector is built here with the smithy client's own
+/// `ProxyConfig` (CONNECT for https://, absolute-form requests for http://).
+fn connector(tls: Option<&TlsContext>, setup: impl FnOnce(&mut ConnectorBuilder)) -> Connector {
+    let mut b = Connector::builder().proxy_config(ProxyConfig::from_env());
+    setup(&mut b);
+    let b = b.tls_provider(Provider::Rustls(CryptoMode::Ring));
+    match tls {
+        Some(ctx) => b.tls_context(ctx.clone()).build(),
+        None => b.build(),
+    }
 }
 
 /// SDK configuration for the Identity Center APIs in `region`. No credentials: these APIs are
 /// called with a bearer token or none.
 pub(crate) async fn config(region: &str) -> Result<SdkConfig> {
-    let mut http =
-        aws_smithy_http_client::Builder::new().tls_provider(Provider::Rustls(CryptoMode::Ring));
-    if let Some(ctx) = tls_context()? {
-        http = http.tls_context(ctx);
-    }
+    let tls = tls_context()?;
+    let http = aws_smithy_http_client::Builder::new().build_with_connector_fn(
+        move |settings, components| {
+            connector(tls.as_ref(), |b| {
+                b.set_connector_settings(settings.cloned());
+                if let Some(c) = components {
+                    b.set_sleep_impl(c.sleep_impl());
+                }
+            })
+        },
+    );
     Ok(aws_config::defaults(BehaviorVersion::latest())
         .region(Region::new(region.to_string()))
         .no_credentials()
-        .http_client(http.build_https())
+        .http_client(http)
         .timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(CONNECT_TIMEOUT)
@@ -75,20 +102,9 @@ pub(crate) async fn config(region: &str) -> Result<SdkConfig> {
         .await)
 }
 
-/// A form POST outside the SDK (the console federation endpoint), over the same TLS setup.
+/// A form POST outside the SDK (the console federation endpoint), over the same connector.
 /// Returns the status and the body; the whole call is bounded by `CALL_TIMEOUT`.
 pub(crate) async fn post_form(url: &str, body: String) -> Result<(u16, Vec<u8>)> {
-    use aws_smithy_runtime_api::client::http::HttpConnector;
-    use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
-    use aws_smithy_types::body::SdkBody;
-    use aws_smithy_types::byte_stream::ByteStream;
-
-    let mut connector = aws_smithy_http_client::Connector::builder()
-        .tls_provider(Provider::Rustls(CryptoMode::Ring));
-    if let Some(ctx) = tls_context()? {
-        connector = connector.tls_context(ctx);
-    }
-    let connector = connector.build();
     let len = body.len();
     let mut req = HttpRequest::new(SdkBody::from(body));
     req.set_uri(url)
@@ -98,18 +114,46 @@ pub(crate) async fn post_form(url: &str, body: String) -> Result<(u16, Vec<u8>)>
     req.headers_mut()
         .insert("content-type", "application/x-www-form-urlencoded");
     req.headers_mut().insert("content-length", len.to_string());
+    let answer = send(url, req).await?;
+    Ok((answer.status, answer.body))
+}
+
+/// An answer to a request made outside the SDK.
+pub(crate) struct Answer {
+    pub status: u16,
+    /// The `location` header, for redirects.
+    pub location: Option<String>,
+    pub body: Vec<u8>,
+}
+
+/// Sends one request outside the SDK through `connector()`. An answer from a refusing proxy is
+/// an error.
+pub(crate) async fn send(url: &str, req: HttpRequest) -> Result<Answer> {
+    let connector = connector(tls_context()?.as_ref(), |_| {});
+    crate::debug!(
+        "{url}: {}",
+        net::proxy_for(url).map_or("direct".to_string(), |(p, _)| format!(
+            "through the proxy {p}"
+        ))
+    );
     let call = async {
         let resp = connector.call(req).await.map_err(|e| {
-            Error::new(format!(
-                "cannot reach {url}: {e}; check your network connection"
-            ))
+            Error::new(net::unreachable(url, "connection failed", &error_chain(&e)))
         })?;
         let status = resp.status().as_u16();
+        if let Some(msg) = net::proxy_refused(url, status) {
+            return Err(Error::new(msg));
+        }
+        let location = resp.headers().get("location").map(String::from);
         let bytes = ByteStream::new(resp.into_body())
             .collect()
             .await
             .map_err(|e| Error::new(format!("cannot read the answer of {url}: {e}")))?;
-        Ok::<_, Error>((status, bytes.to_vec()))
+        Ok::<_, Error>(Answer {
+            status,
+            location,
+            body: bytes.to_vec(),
+        })
     };
     tokio::time::timeout(CALL_TIMEOUT, call)
         .await
@@ -119,6 +163,18 @@ pub(crate) async fn post_form(url: &str, body: String) -> Result<(u16, Vec<u8>)>
                 CALL_TIMEOUT.as_secs()
             ))
         })?
+}
+
+/// An error and its causes in one line (the TLS reason is usually a few levels down).
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        parts.push(c.to_string());
+        cur = c.source();
+    }
+    parts.dedup();
+    parts.join(": ")
 }
 
 /// The endpoint a service is reached at, for error messages (mirrors the SDK's env lookup).
@@ -143,6 +199,16 @@ pub(crate) fn describe<E: ProvideErrorMetadata + std::error::Error>(
     endpoint: &str,
 ) -> String {
     match err {
+        SdkError::ServiceError(se)
+            if net::proxy_refused(endpoint, se.raw().status().as_u16()).is_some() =>
+        {
+            net::proxy_refused(endpoint, se.raw().status().as_u16()).unwrap_or_default()
+        }
+        SdkError::ResponseError(r)
+            if net::proxy_refused(endpoint, r.raw().status().as_u16()).is_some() =>
+        {
+            net::proxy_refused(endpoint, r.raw().status().as_u16()).unwrap_or_default()
+        }
         SdkError::ServiceError(se) => {
             let status = se.raw().status().as_u16();
             let code = se.err().code().unwrap_or("unknown error");
@@ -168,7 +234,10 @@ pub(crate) fn describe<E: ProvideErrorMetadata + std::error::Error>(
             } else {
                 "request failed"
             };
-            format!("cannot reach {endpoint} ({why}); check your network connection")
+            match d.as_connector_error() {
+                Some(c) => net::unreachable(endpoint, why, &error_chain(c)),
+                None => net::unreachable(endpoint, why, why),
+            }
         }
         SdkError::ResponseError(_) => format!("{endpoint} sent an answer that could not be read"),
         SdkError::ConstructionFailure(_) => format!("could not build the request to {endpoint}"),

@@ -33,6 +33,8 @@ pub(crate) struct Options {
 
 /// Signs in and caches the token. `label` names what is signed in to, for messages.
 pub(crate) fn login(sso: &SsoSettings, label: &str, opts: Options) -> Result<Token> {
+    let (issuer, moved) = follow_start_url(sso)?;
+    let sso = moved.as_ref().unwrap_or(sso);
     let oidc = Oidc::new(&sso.region)?;
     let mut pkce = sso.session_name.is_some() && !opts.device_code;
     crate::debug!(
@@ -51,11 +53,11 @@ pub(crate) fn login(sso: &SsoSettings, label: &str, opts: Options) -> Result<Tok
     // A registration the service no longer accepts is replaced once, silently.
     let mut fresh = false;
     loop {
-        let reg = registration(&oidc, sso, pkce, fresh)?;
+        let reg = registration(&oidc, sso, pkce, fresh, &issuer)?;
         let result = if pkce {
             browser_flow(&oidc, sso, &reg, opts)
         } else {
-            device_flow(&oidc, sso, &reg, opts)
+            device_flow(&oidc, &issuer, &reg, opts)
         };
         match result {
             Ok(new) => {
@@ -65,6 +67,9 @@ pub(crate) fn login(sso: &SsoSettings, label: &str, opts: Options) -> Result<Tok
                     "sso-env: signed in to {label}; valid until {}",
                     timefmt::format_utc(token.expires_at)
                 );
+                if moved.is_some() {
+                    record_region(sso)?;
+                }
                 return Ok(token);
             }
             Err(TokenError::InvalidClient) if !fresh => fresh = true,
@@ -86,11 +91,53 @@ pub(crate) fn login(sso: &SsoSettings, label: &str, opts: Options) -> Result<Tok
     }
 }
 
+/// The issuer URL to send, and, when a company's start URL leads to an issuer in another
+/// region than `sso_region`, the settings with that region: the AWS CLI signs in there and then
+/// updates `sso_region` in the config (`record_region`).
+fn follow_start_url(sso: &SsoSettings) -> Result<(String, Option<SsoSettings>)> {
+    let issuer = crate::remote::vanity::resolve(&sso.start_url)?;
+    let vanity = issuer.url != sso.start_url;
+    let moved = match issuer.region {
+        Some(r) if vanity && r != sso.region => Some(SsoSettings {
+            region: r,
+            ..sso.clone()
+        }),
+        _ => None,
+    };
+    Ok((issuer.url, moved))
+}
+
+/// Writes the issuer's region as `sso_region` of the sso-session, as `aws sso login` does
+/// after a vanity URL moved it; a legacy profile (whose name is not known here) is named in a
+/// warning instead.
+fn record_region(sso: &SsoSettings) -> Result<()> {
+    let path = crate::local::paths::config_file()?;
+    match &sso.session_name {
+        Some(s) => {
+            let header = format!("[sso-session {s}]");
+            crate::local::config_edit::set_key(&path, &header, "sso_region", &sso.region)?;
+            eprintln!(
+                "sso-env: SSO region updated to {} in {}",
+                sso.region,
+                path.display()
+            );
+        }
+        None => eprintln!(
+            "sso-env: warning: {} is in region {}; set sso_region = {} in the profiles that use it",
+            shown(&sso.start_url),
+            sso.region,
+            sso.region
+        ),
+    }
+    Ok(())
+}
+
 fn registration(
     oidc: &Oidc,
     sso: &SsoSettings,
     pkce: bool,
     force_new: bool,
+    issuer: &str,
 ) -> Result<Registration> {
     if !force_new {
         if let Some(reg) = sso_cache::read_registration(sso, pkce, timefmt::now())? {
@@ -102,7 +149,7 @@ fn registration(
         }
     }
     crate::debug!("registering a new client");
-    let reg = oidc.register(sso, pkce)?;
+    let reg = oidc.register(sso, pkce, issuer)?;
     sso_cache::write_registration(sso, &reg)?;
     Ok(reg)
 }
@@ -132,11 +179,11 @@ pub(crate) fn to_token(reg: &Registration, new: NewToken) -> Token {
 
 fn device_flow(
     oidc: &Oidc,
-    sso: &SsoSettings,
+    start_url: &str,
     reg: &Registration,
     opts: Options,
 ) -> Result<NewToken, TokenError> {
-    let auth = oidc.start_device(reg, &sso.start_url)?;
+    let auth = oidc.start_device(reg, start_url)?;
     let opened = !opts.no_browser && browser::open(&auth.verification_uri_complete);
     if opened {
         eprintln!(

@@ -1,7 +1,8 @@
 //! `sso-env pick`: a fuzzy picker of profile names, drawn on the terminal (stderr, alternate
 //! screen) and never on stdout, which carries only the chosen name so that
 //! `name=$(sso-env pick)` works. Type to filter, arrows (or Ctrl-P/Ctrl-N, Tab) to move, Enter
-//! to choose, Esc or Ctrl-C to cancel.
+//! to choose, Esc or Ctrl-C to cancel. `pick_many` (configure's accounts and roles) adds Space
+//! to mark an entry and Ctrl-A to mark all of them.
 
 use std::io::{IsTerminal, Write};
 
@@ -14,16 +15,41 @@ use crate::error::{Error, Result};
 pub(crate) fn pick(names: &[String]) -> Result<Option<String>> {
     if names.is_empty() {
         return Err(Error::new(
-            "no SSO profiles in your config to pick from; run: aws configure sso",
+            "no SSO profiles in your config to pick from; run: sso-env configure",
         ));
     }
+    let mode = Mode {
+        prompt: "AWS profile> ",
+        multi: false,
+    };
+    Ok(open(names, &mode)?.and_then(|i| i.first().map(|&i| names[i].clone())))
+}
+
+/// The indexes of the entries marked (or, when none is, the one under the cursor); `Ok(None)`
+/// when the user cancelled.
+pub(crate) fn pick_many(prompt: &'static str, items: &[String]) -> Result<Option<Vec<usize>>> {
+    open(
+        items,
+        &Mode {
+            prompt,
+            multi: true,
+        },
+    )
+}
+
+struct Mode {
+    prompt: &'static str,
+    multi: bool,
+}
+
+fn open(items: &[String], mode: &Mode) -> Result<Option<Vec<usize>>> {
     if !std::io::stderr().is_terminal() {
         return Err(
             Error::new("the picker needs a terminal; name the profile instead").with_code(2),
         );
     }
     let mut ui = Ui::open().map_err(|e| Error::new(format!("cannot use the terminal: {e}")))?;
-    let result = ui.run(names);
+    let result = ui.run(items, mode);
     ui.close();
     result.map_err(|e| Error::new(format!("terminal error: {e}")))
 }
@@ -47,13 +73,14 @@ impl Ui {
         let _ = terminal::disable_raw_mode();
     }
 
-    fn run(&mut self, names: &[String]) -> std::io::Result<Option<String>> {
+    fn run(&mut self, names: &[String], mode: &Mode) -> std::io::Result<Option<Vec<usize>>> {
         let mut query = String::new();
         let mut selected = 0usize;
+        let mut marked = vec![false; names.len()];
         loop {
-            let matches = filter(names, &query);
+            let matches = filter_indexes(names, &query);
             selected = selected.min(matches.len().saturating_sub(1));
-            self.draw(&query, &matches, selected, names.len())?;
+            self.draw(mode, &query, names, &matches, &marked, selected)?;
             let Event::Key(KeyEvent {
                 code,
                 modifiers,
@@ -68,9 +95,25 @@ impl Ui {
             }
             let ctrl = modifiers.contains(KeyModifiers::CONTROL);
             match code {
-                KeyCode::Enter => return Ok(matches.get(selected).map(|s| s.to_string())),
+                KeyCode::Enter => {
+                    let chosen: Vec<usize> = (0..names.len()).filter(|&i| marked[i]).collect();
+                    if !chosen.is_empty() {
+                        return Ok(Some(chosen));
+                    }
+                    return Ok(matches.get(selected).map(|&i| vec![i]));
+                }
                 KeyCode::Esc => return Ok(None),
                 KeyCode::Char('c' | 'g' | 'd') if ctrl => return Ok(None),
+                KeyCode::Char(' ') if mode.multi => {
+                    if let Some(&i) = matches.get(selected) {
+                        marked[i] = !marked[i];
+                        selected += 1;
+                    }
+                }
+                KeyCode::Char('a') if ctrl && mode.multi => {
+                    let all = matches.iter().all(|&i| marked[i]);
+                    matches.iter().for_each(|&i| marked[i] = !all);
+                }
                 KeyCode::Up | KeyCode::BackTab => selected = selected.saturating_sub(1),
                 KeyCode::Char('p' | 'k') if ctrl => selected = selected.saturating_sub(1),
                 KeyCode::Down | KeyCode::Tab => selected += 1,
@@ -90,10 +133,12 @@ impl Ui {
 
     fn draw(
         &mut self,
+        mode: &Mode,
         query: &str,
-        matches: &[&str],
+        names: &[String],
+        matches: &[usize],
+        marked: &[bool],
         selected: usize,
-        total: usize,
     ) -> std::io::Result<()> {
         let (cols, rows) = terminal::size().unwrap_or((80, 24));
         let width = usize::from(cols.max(10)) - 2;
@@ -103,32 +148,34 @@ impl Ui {
             terminal::Clear(terminal::ClearType::All),
             cursor::MoveTo(0, 0)
         )?;
+        let help = if mode.multi {
+            let n = marked.iter().filter(|m| **m).count();
+            format!("{n} marked (Space: mark, Ctrl-A: all, Enter: done, Esc: cancel)")
+        } else {
+            "(Enter: use, Esc: cancel)".to_string()
+        };
         queue!(
             self.out,
             style::Print(format!(
-                "AWS profile> {}",
-                clip(query, width.saturating_sub(13))
+                "{}{}",
+                mode.prompt,
+                clip(query, width.saturating_sub(mode.prompt.len()))
             )),
-            cursor::MoveToNextLine(1)
-        )?;
-        queue!(
-            self.out,
-            style::Print(format!(
-                "  {}/{} (Enter: use, Esc: cancel)",
-                matches.len(),
-                total
-            )),
+            cursor::MoveToNextLine(1),
+            style::Print(format!("  {}/{} {help}", matches.len(), names.len())),
             cursor::MoveToNextLine(1)
         )?;
         // Keep the selection in view.
         let first = selected.saturating_sub(room.saturating_sub(1));
-        for (i, name) in matches.iter().enumerate().skip(first).take(room) {
-            let line = format!(
-                "{} {}",
-                if i == selected { '>' } else { ' ' },
-                clip(name, width)
-            );
-            if i == selected {
+        for (pos, &i) in matches.iter().enumerate().skip(first).take(room) {
+            let mark = match (mode.multi, marked[i]) {
+                (false, _) => "",
+                (true, true) => "[x] ",
+                (true, false) => "[ ] ",
+            };
+            let cursor = if pos == selected { '>' } else { ' ' };
+            let line = format!("{cursor} {mark}{}", clip(&names[i], width));
+            if pos == selected {
                 queue!(
                     self.out,
                     style::PrintStyledContent(style::Stylize::reverse(line))
@@ -152,14 +199,22 @@ fn clip(s: &str, width: usize) -> String {
 
 /// The names matching `query` as a case-insensitive subsequence, best first: contiguous runs,
 /// matches at word starts and early matches score higher; ties keep the config's order.
-pub(crate) fn filter<'a>(names: &'a [String], query: &str) -> Vec<&'a str> {
-    let mut scored: Vec<(i64, usize, &str)> = names
+#[cfg(test)]
+fn filter<'a>(names: &'a [String], query: &str) -> Vec<&'a str> {
+    filter_indexes(names, query)
+        .into_iter()
+        .map(|i| names[i].as_str())
+        .collect()
+}
+
+fn filter_indexes(names: &[String], query: &str) -> Vec<usize> {
+    let mut scored: Vec<(i64, usize)> = names
         .iter()
         .enumerate()
-        .filter_map(|(i, n)| score(query, n).map(|s| (s, i, n.as_str())))
+        .filter_map(|(i, n)| score(query, n).map(|s| (s, i)))
         .collect();
     scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    scored.into_iter().map(|(_, _, n)| n).collect()
+    scored.into_iter().map(|(_, i)| i).collect()
 }
 
 fn score(query: &str, name: &str) -> Option<i64> {

@@ -988,6 +988,10 @@ enum Service {
     Oidc,
 }
 
+/// Where `/vanity-start` redirects: an Identity Center portal in eu-west-1.
+pub const VANITY_ISSUER: &str =
+    "https://ssoins-7223b4c5a0d4e6f8.portal.eu-west-1.app.aws/?from=vanity";
+
 fn route(method: &str, path: &str) -> (&'static str, Service) {
     match (method, path) {
         ("GET", "/federation/credentials") => ("GetRoleCredentials", Service::Portal),
@@ -1000,6 +1004,8 @@ fn route(method: &str, path: &str) -> (&'static str, Service) {
         ("GET", "/authorize") => ("Authorize", Service::Oidc),
         // The AWS console federation endpoint (signin.aws.amazon.com), for `sso-env console`.
         ("POST" | "GET", "/federation") => ("GetSigninToken", Service::Portal),
+        // A company's own start URL that redirects to the AWS issuer (vanity URLs).
+        ("HEAD" | "GET", "/vanity-start") => ("VanityRedirect", Service::Portal),
         _ => ("Unknown", Service::Portal),
     }
 }
@@ -1135,6 +1141,11 @@ fn handle(shared: &Shared, req: &Request) -> Option<Response> {
                 "CreateToken" => create_token(shared, &mut st, req),
                 "Authorize" => authorize(shared, &mut st, req),
                 "GetSigninToken" => get_signin_token(shared, &mut st, req),
+                "VanityRedirect" => Ok(Response {
+                    status: 302,
+                    headers: vec![("Location".into(), VANITY_ISSUER.into())],
+                    body: Vec::new(),
+                }),
                 _ => err(404, "UnknownOperationException", "no such operation"),
             };
             result.unwrap_or_else(|(status, ty, msg)| error_response(service, status, ty, &msg))
