@@ -16,7 +16,8 @@ function {{cmd}} --description 'Use an AWS SSO profile in this shell'
     switch "$argv[1]"
         case --clear
             set -l out ($__sso_env_exe unset --format fish | string collect --no-trim-newlines)
-            test $pipestatus[1] -eq 0; or return 1
+            set -l st $pipestatus[1]
+            test $st -eq 0; or return $st
             printf '%s' $out | source
             __sso_env_update
             return 0
@@ -40,6 +41,7 @@ function {{cmd}} --description 'Use an AWS SSO profile in this shell'
     printf '%s' $out | source
     set -g __sso_env_login_needed ''
     __sso_env_update
+    return 0
 end
 
 # The segment for the active profile (in $__sso_env_segment); refreshes credentials that are
@@ -76,6 +78,8 @@ function __sso_env_update
     end
     test -n "$__sso_env_login_needed"; and set when "$when login-needed"
     set -g __sso_env_segment "($SSO_ENV_PROFILE $SSO_ENV_ROLE_NAME $when) "
+    # `set` keeps the status of the command before it: this function succeeded.
+    return 0
 end
 
 function __sso_env_on_prompt --on-event fish_prompt
@@ -84,7 +88,7 @@ end
 
 # For a prompt of your own (with --no-prompt): call this where the segment should go.
 function sso_env_prompt_segment
-    printf '%s' $__sso_env_segment
+    printf '%s' "$__sso_env_segment"
 end
 
 # starship shows AWS_PROFILE and AWS_CREDENTIAL_EXPIRATION itself: stay out of its way.
@@ -99,7 +103,7 @@ if test "$__sso_env_prompt" = 1; and not set -q STARSHIP_SHELL; and not function
     function fish_prompt
         # Keep $status for the wrapped prompt, which may show it.
         set -l last $status
-        printf '%s' $__sso_env_segment
+        printf '%s' "$__sso_env_segment"
         __sso_env_return $last
         __sso_env_user_prompt
     end

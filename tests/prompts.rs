@@ -1,0 +1,205 @@
+//! The `init` hooks as users meet them: status codes, the prompt segment under other prompt
+//! editors (venv, git, vcs_info, starship, powerlevel10k), hostile profile names, the user's
+//! region, and a refresh that never stalls the prompt. Real bash, zsh and fish in tmux.
+
+mod support;
+#[path = "support/tmux.rs"]
+mod tmux;
+
+use std::time::Duration;
+
+use support::Sandbox;
+use tmux::Tmux;
+
+const HOUR: Duration = Duration::from_secs(3600);
+
+#[derive(Clone, Copy, PartialEq)]
+enum Sh {
+    Bash,
+    Zsh,
+    Fish,
+}
+
+use Sh::{Bash, Fish, Zsh};
+
+impl Sh {
+    fn name(self) -> &'static str {
+        match self {
+            Bash => "bash",
+            Zsh => "zsh",
+            Fish => "fish",
+        }
+    }
+    fn argv(self) -> &'static str {
+        match self {
+            Bash => "bash --norc --noprofile -i",
+            Zsh => "zsh -f -i",
+            Fish => "fish --no-config -i",
+        }
+    }
+    /// A plain prompt ending in `$ `.
+    fn plain_prompt(self) -> &'static str {
+        match self {
+            Bash => "PS1='$ '",
+            Zsh => "PROMPT='$ '",
+            Fish => "function fish_prompt; printf '$ '; end",
+        }
+    }
+    fn install(self) -> String {
+        let bin = support::bin();
+        let bin = bin.to_str().unwrap();
+        match self {
+            Bash => format!("eval \"$({bin} init bash)\""),
+            Zsh => format!("eval \"$({bin} init zsh)\""),
+            Fish => format!("{bin} init fish | source"),
+        }
+    }
+    /// `cmd`, then its status on a line of its own.
+    fn with_status(self, cmd: &str) -> String {
+        match self {
+            Fish => format!("{cmd}; echo st=$status"),
+            _ => format!("{cmd}; echo st=$?"),
+        }
+    }
+    fn show(self, var: &str) -> String {
+        match self {
+            Fish => format!("printf 'V=[%s]\\n' \"${var}\""),
+            _ => format!("printf 'V=[%s]\\n' \"${{{var}-}}\""),
+        }
+    }
+}
+
+fn sandbox() -> Sandbox {
+    let sb = Sandbox::new();
+    sb.seed_token("koa", 8 * HOUR);
+    sb.seed_token(support::START_URL, 8 * HOUR);
+    sb
+}
+
+/// An interactive shell in tmux: `env` added to a clean environment, `before` typed before the
+/// hook is installed (a plain prompt first), `after` typed after it.
+fn start(sb: &Sandbox, sh: Sh, env: &str, before: &[&str], after: &[&str]) -> Tmux {
+    let path = format!(
+        "{}:{}",
+        support::bin().parent().unwrap().display(),
+        std::env::var("PATH").unwrap()
+    );
+    let t = Tmux::start(&format!(
+        "cd '{home}' && exec env -i HOME='{home}' PATH='{path}' TERM=xterm-256color LANG=C.UTF-8 AWS_ENDPOINT_URL_SSO='{url}' AWS_ENDPOINT_URL_SSO_OIDC='{url}' {env} {argv}",
+        home = sb.home().display(),
+        url = sb.server.url(),
+        argv = sh.argv()
+    ));
+    t.line(sh.plain_prompt());
+    for l in before {
+        t.line(l);
+    }
+    t.line(&sh.install());
+    for l in after {
+        t.line(l);
+    }
+    t.run("true");
+    t
+}
+
+/// The status `cmd` left, as the shell reports it.
+fn status(t: &Tmux, sh: Sh, cmd: &str) -> i32 {
+    let out = t.run(&sh.with_status(cmd));
+    out.lines()
+        .rev()
+        .find_map(|l| l.trim_end().rsplit_once("st=").map(|(_, n)| n))
+        .unwrap_or_else(|| panic!("no status line in {out:?}"))
+        .parse()
+        .unwrap()
+}
+
+fn show(t: &Tmux, sh: Sh, var: &str) -> String {
+    let out = t.run(&sh.show(var));
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("V=["))
+        .unwrap_or_else(|| panic!("no V= line in {out:?}"));
+    line.trim_end()
+        .trim_start_matches("V=[")
+        .trim_end_matches(']')
+        .to_string()
+}
+
+fn last_line(screen: &str) -> &str {
+    screen
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default()
+        .trim_end()
+}
+
+/// Presses Enter for a fresh prompt and returns it once it is drawn (the last line ends `$`).
+fn fresh_prompt(t: &Tmux) -> String {
+    t.run("true");
+    last_line(&t.screen()).to_string()
+}
+
+fn have_shell(sh: Sh) -> bool {
+    let ok = std::process::Command::new("sh")
+        .args(["-c", &format!("command -v {}", sh.name())])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(ok, "{} is not installed (.ci/run installs it)", sh.name());
+    ok
+}
+
+// Item: every hook function returns 0 on success and the failing command's status on failure.
+fn statuses(sh: Sh) {
+    have_shell(sh);
+    let sb = sandbox();
+    let t = start(&sb, sh, "", &[], &[]);
+    assert_eq!(status(&t, sh, "sso_env_prompt_segment"), 0, "no profile");
+    assert_eq!(status(&t, sh, "use-profile koa-dev-customer"), 0);
+    let chained = match sh {
+        Fish => "use-profile koa-dev-customer; and echo chain-ran",
+        _ => "use-profile koa-dev-customer && echo chain-ran",
+    };
+    assert!(t.run(chained).contains("chain-ran"), "{}", t.screen());
+    assert_eq!(status(&t, sh, "sso_env_prompt_segment"), 0);
+    assert_eq!(status(&t, sh, "__sso_env_update"), 0);
+    // A failing export: the status sso-env itself exits with.
+    let direct = sb
+        .run(&["export", "no-such-profile"])
+        .status
+        .code()
+        .unwrap();
+    assert_ne!(direct, 0);
+    assert_eq!(status(&t, sh, "use-profile no-such-profile"), direct);
+    assert_eq!(status(&t, sh, "use-profile --help"), 0);
+    assert_eq!(status(&t, sh, "use-profile --clear"), 0);
+    assert_eq!(status(&t, sh, "__sso_env_update"), 0, "after --clear");
+    // Expired credentials with auto-refresh off: still a success.
+    t.run(match sh {
+        Fish => "set -gx SSO_ENV_PROFILE x; set -gx SSO_ENV_EXPIRES_AT 1; set -gx SSO_ENV_AUTO_REFRESH 0",
+        _ => "export SSO_ENV_PROFILE=x SSO_ENV_EXPIRES_AT=1 SSO_ENV_AUTO_REFRESH=0",
+    });
+    assert_eq!(status(&t, sh, "__sso_env_update"), 0, "expired");
+    assert!(fresh_prompt(&t).contains("expired"), "{}", t.screen());
+    // A failing `unset` (sso-env gone from where the hook calls it) fails --clear with its status.
+    t.run(match sh {
+        Fish => "set -g __sso_env_exe /nonexistent/sso-env",
+        _ => "__sso_env_exe=/nonexistent/sso-env",
+    });
+    assert_eq!(status(&t, sh, "use-profile --clear"), 127);
+}
+
+#[test]
+fn bash_statuses() {
+    statuses(Bash);
+}
+
+#[test]
+fn zsh_statuses() {
+    statuses(Zsh);
+}
+
+#[test]
+fn fish_statuses() {
+    statuses(Fish);
+}
