@@ -203,3 +203,76 @@ fn zsh_statuses() {
 fn fish_statuses() {
     statuses(Fish);
 }
+
+fn set_env(sh: Sh, name: &str, value: &str) -> String {
+    match sh {
+        Fish => format!("set -gx {name} {value}"),
+        _ => format!("export {name}={value}"),
+    }
+}
+
+// Item: a region the user set (in .bashrc, before the hook) is never taken over or removed.
+fn users_region_is_kept(sh: Sh) {
+    have_shell(sh);
+    let sb = sandbox();
+    let regions = |t: &Tmux| (show(t, sh, "AWS_REGION"), show(t, sh, "AWS_DEFAULT_REGION"));
+    let steps = [
+        "use-profile koa-dev-customer",
+        "use-profile legacy-style",
+        "use-profile koa-dev-customer",
+        "use-profile --clear",
+    ];
+    for (var, value) in [
+        ("AWS_REGION", "us-east-2"),
+        ("AWS_DEFAULT_REGION", "ap-south-1"),
+    ] {
+        let t = start(&sb, sh, "", &[&set_env(sh, var, value)], &[]);
+        for step in steps {
+            assert_eq!(status(&t, sh, step), 0, "{step}");
+            assert_eq!(show(&t, sh, var), value, "{var} after {step}");
+            // Both names carry it, so every SDK and botocore agree; neither is sso-env's.
+            assert_eq!(
+                regions(&t),
+                (value.to_string(), value.to_string()),
+                "{step}"
+            );
+        }
+    }
+    // With no region of the user's, sso-env's own follows the profile and goes with --clear.
+    let t = start(&sb, sh, "", &[], &[]);
+    let want = [
+        ("eu-west-1", "eu-west-1"),
+        ("", ""),
+        ("eu-west-1", "eu-west-1"),
+        ("", ""),
+    ];
+    for (step, (r, d)) in steps.iter().zip(want) {
+        assert_eq!(status(&t, sh, step), 0, "{step}");
+        assert_eq!(regions(&t), (r.to_string(), d.to_string()), "after {step}");
+    }
+    // A region the user sets while a profile is active is theirs from then on.
+    t.run("use-profile koa-dev-customer");
+    t.run(&set_env(sh, "AWS_REGION", "us-west-1"));
+    t.run("use-profile legacy-style");
+    assert_eq!(show(&t, sh, "AWS_REGION"), "us-west-1");
+    t.run("use-profile --clear");
+    assert_eq!(
+        regions(&t),
+        ("us-west-1".to_string(), "us-west-1".to_string())
+    );
+}
+
+#[test]
+fn bash_users_region_is_kept() {
+    users_region_is_kept(Bash);
+}
+
+#[test]
+fn zsh_users_region_is_kept() {
+    users_region_is_kept(Zsh);
+}
+
+#[test]
+fn fish_users_region_is_kept() {
+    users_region_is_kept(Fish);
+}
