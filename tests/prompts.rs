@@ -134,10 +134,16 @@ fn last_line(screen: &str) -> &str {
         .trim_end()
 }
 
-/// Presses Enter for a fresh prompt and returns it once it is drawn (the last line ends `$`).
+/// Runs a command and returns the prompt drawn after it (the last line, ending in `$`).
 fn fresh_prompt(t: &Tmux) -> String {
     t.run("true");
-    last_line(&t.screen()).to_string()
+    let screen = t.wait_for("the prompt after the marker", |s| {
+        let lines: Vec<&str> = s.lines().filter(|l| !l.trim().is_empty()).collect();
+        lines.len() >= 2
+            && lines[lines.len() - 2].ends_with("-marker")
+            && lines[lines.len() - 1].trim_end().ends_with('$')
+    });
+    last_line(&screen).to_string()
 }
 
 fn have_shell(sh: Sh) -> bool {
@@ -275,4 +281,248 @@ fn zsh_users_region_is_kept() {
 #[test]
 fn fish_users_region_is_kept() {
     users_region_is_kept(Fish);
+}
+
+/// Names that are code or prompt escapes in some shell, each a profile with role ReadOnly.
+const HOSTILE: [&str; 6] = [
+    "x`id`y",
+    "$(id)",
+    "%F{red}red%f",
+    "${HOME}",
+    "!!bang",
+    "%n%27v",
+];
+/// Prompt escapes with a backslash, which a config file cannot hold in a profile name (the
+/// parser reads `\` as an escape): set as the variables export sets.
+const BACKSLASHED: [&str; 2] = ["a\\nb", "\\u@\\h\\$"];
+
+fn hostile_sandbox() -> Sandbox {
+    let sb = sandbox();
+    let mut config = support::CONFIG.to_string();
+    for name in HOSTILE {
+        config.push_str(&format!(
+            "\n[profile {name}]\nsso_session = koa\nsso_account_id = 931827427725\nsso_role_name = ReadOnly\n"
+        ));
+    }
+    sb.write_config(&config);
+    sb
+}
+
+// Item: the segment reaches every shell's prompt as data, under every prompt option.
+fn hostile_names_are_shown_as_they_are(sh: Sh, options: &[&str]) {
+    have_shell(sh);
+    let sb = hostile_sandbox();
+    for opt in options {
+        let t = start(&sb, sh, "", &[opt], &[]);
+        for name in HOSTILE {
+            assert_eq!(
+                status(&t, sh, &format!("use-profile '{name}'")),
+                0,
+                "{name}"
+            );
+            let prompt = fresh_prompt(&t);
+            assert!(
+                prompt.starts_with(&format!("({name} ReadOnly ")) && prompt.ends_with('$'),
+                "{} with {opt:?}: profile {name:?} shows as {prompt:?}",
+                sh.name()
+            );
+        }
+        for name in BACKSLASHED {
+            let far = "9999999999";
+            for (var, value) in [
+                ("SSO_ENV_AUTO_REFRESH", "0"),
+                ("SSO_ENV_EXPIRES_AT", far),
+                ("SSO_ENV_ROLE_NAME", "ReadOnly"),
+                ("SSO_ENV_PROFILE", &format!("'{name}'")),
+            ] {
+                t.run(&set_env(sh, var, value));
+            }
+            let prompt = fresh_prompt(&t);
+            assert!(
+                prompt.starts_with(&format!("({name} ReadOnly ")) && prompt.ends_with('$'),
+                "{} with {opt:?}: profile {name:?} shows as {prompt:?}",
+                sh.name()
+            );
+            t.run(&set_env(sh, "SSO_ENV_PROFILE", "''"));
+        }
+        assert!(!t.screen().contains("uid="), "{}", t.screen());
+    }
+}
+
+#[test]
+fn bash_hostile_names_are_shown_as_they_are() {
+    hostile_names_are_shown_as_they_are(Bash, &["true", "shopt -u promptvars"]);
+}
+
+#[test]
+fn zsh_hostile_names_are_shown_as_they_are() {
+    hostile_names_are_shown_as_they_are(
+        Zsh,
+        &[
+            "true",
+            "setopt prompt_subst",
+            "setopt prompt_subst prompt_bang",
+            "setopt no_prompt_percent prompt_subst prompt_bang",
+            "setopt no_prompt_percent prompt_bang",
+        ],
+    );
+}
+
+#[test]
+fn fish_hostile_names_are_shown_as_they_are() {
+    hostile_names_are_shown_as_they_are(Fish, &["true"]);
+}
+
+/// The segments in a prompt line: `(profile ` occurrences for the sandbox's profiles.
+fn segments(line: &str) -> Vec<&'static str> {
+    ["koa-dev-customer", "legacy-style"]
+        .into_iter()
+        .flat_map(|p| std::iter::repeat_n(p, line.matches(&format!("({p} ")).count()))
+        .collect()
+}
+
+/// After each switch exactly one current segment; after --clear none; `keep` stays in view.
+fn switch_and_clear(t: &Tmux, sh: Sh, keep: &str) {
+    t.run("use-profile legacy-style");
+    let p = fresh_prompt(t);
+    assert_eq!(segments(&p), ["legacy-style"], "{}: {p:?}", sh.name());
+    assert!(p.contains(keep), "{p:?}");
+    t.run("use-profile --clear");
+    let p = fresh_prompt(t);
+    assert!(segments(&p).is_empty(), "{}: {p:?}", sh.name());
+    assert!(p.contains(keep), "{p:?}");
+}
+
+fn venv(sb: &Sandbox) -> Option<String> {
+    let dir = sb.home().join("venv");
+    let ok = std::process::Command::new("python3")
+        .args(["-m", "venv", "--without-pip"])
+        .arg(&dir)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        eprintln!("SKIPPED: python3 -m venv does not work here");
+        return None;
+    }
+    Some(format!("source '{}'", dir.join("bin/activate").display()))
+}
+
+// Item: a venv's activate and a re-sourced zshrc copy the prompt; the segment stays current.
+#[test]
+fn zsh_segment_survives_venv_and_resourced_zshrc() {
+    have_shell(Zsh);
+    let sb = sandbox();
+    let Some(activate) = venv(&sb) else { return };
+    let t = start(&sb, Zsh, "", &[], &[]);
+    t.run("use-profile koa-dev-customer");
+    t.run(&activate);
+    let p = fresh_prompt(&t);
+    assert_eq!(segments(&p), ["koa-dev-customer"], "{p:?}");
+    switch_and_clear(&t, Zsh, "(venv)");
+
+    // A zshrc that builds on the prompt it finds, sourced again while a profile is active.
+    let bin = support::bin();
+    std::fs::write(
+        sb.home().join(".zshrc"),
+        format!(
+            "PROMPT=\"> ${{PROMPT}}\"\neval \"$('{}' init zsh)\"\n",
+            bin.display()
+        ),
+    )
+    .unwrap();
+    let t = start(&sb, Zsh, "", &["source ~/.zshrc"], &[]);
+    t.run("use-profile koa-dev-customer");
+    t.run("source ~/.zshrc");
+    let p = fresh_prompt(&t);
+    assert_eq!(segments(&p), ["koa-dev-customer"], "{p:?}");
+    switch_and_clear(&t, Zsh, "> ");
+}
+
+#[test]
+fn bash_segment_survives_venv() {
+    have_shell(Bash);
+    let sb = sandbox();
+    let Some(activate) = venv(&sb) else { return };
+    let t = start(&sb, Bash, "", &[], &[]);
+    t.run("use-profile koa-dev-customer");
+    t.run(&activate);
+    switch_and_clear(&t, Bash, "(venv)");
+}
+
+// Item: prompts rebuilt by others, before or after the hook, keep the segment.
+#[test]
+fn bash_segment_survives_prompt_commands_that_rebuild_ps1() {
+    have_shell(Bash);
+    let sb = sandbox();
+    let git_prompt = "/usr/lib/git-core/git-sh-prompt";
+    let rebuild = if std::path::Path::new(git_prompt).exists() {
+        format!("source {git_prompt}; PROMPT_COMMAND='__git_ps1 \"git\" \" $ \"'")
+    } else {
+        eprintln!("SKIPPED (in part): no {git_prompt}; a function like __git_ps1 stands in");
+        "__git_ps1() { PS1=\"git $ \"; }; PROMPT_COMMAND='__git_ps1 \"git\" \" $ \"'".into()
+    };
+    // git's prompt set up before the hook; another PS1 builder added after it.
+    let t = start(
+        &sb,
+        Bash,
+        "",
+        &[&rebuild],
+        &["later() { PS1=\"later:${PS1}\"; }; PROMPT_COMMAND+=$'\\n'later"],
+    );
+    t.run("use-profile koa-dev-customer");
+    t.run("true");
+    let p = fresh_prompt(&t);
+    assert_eq!(segments(&p), ["koa-dev-customer"], "{p:?}");
+    assert!(p.contains("git"), "{p:?}");
+    switch_and_clear(&t, Bash, "git");
+    // An array PROMPT_COMMAND (bash 5.1) gets the same.
+    let t = start(
+        &sb,
+        Bash,
+        "",
+        &[&rebuild
+            .replace("PROMPT_COMMAND='", "PROMPT_COMMAND=('")
+            .replace("\"'", "\"')")],
+        &[],
+    );
+    t.run("use-profile koa-dev-customer");
+    let p = fresh_prompt(&t);
+    assert_eq!(segments(&p), ["koa-dev-customer"], "{p:?}");
+}
+
+#[test]
+fn zsh_segment_survives_a_vcs_info_precmd_added_later() {
+    have_shell(Zsh);
+    let sb = sandbox();
+    let t = start(
+        &sb,
+        Zsh,
+        "",
+        &[],
+        &[
+            "autoload -Uz vcs_info; setopt prompt_subst",
+            "rebuild() { vcs_info; PROMPT=\"vcs${vcs_info_msg_0_} $ \"; }; precmd_functions+=(rebuild)",
+        ],
+    );
+    t.run("use-profile koa-dev-customer");
+    let p = fresh_prompt(&t);
+    assert_eq!(segments(&p), ["koa-dev-customer"], "{p:?}");
+    switch_and_clear(&t, Zsh, "vcs");
+}
+
+#[test]
+fn fish_segment_survives_a_fish_prompt_defined_later() {
+    have_shell(Fish);
+    let sb = sandbox();
+    let t = start(
+        &sb,
+        Fish,
+        "",
+        &[],
+        &["function fish_prompt; printf 'later $ '; end"],
+    );
+    t.run("use-profile koa-dev-customer");
+    let p = fresh_prompt(&t);
+    assert_eq!(segments(&p), ["koa-dev-customer"], "{p:?}");
+    switch_and_clear(&t, Fish, "later");
 }

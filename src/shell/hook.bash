@@ -85,18 +85,64 @@ sso_env_prompt_segment() {
 __sso_env_prompt_command() {
     local status=${?}
     __sso_env_update
-    # starship shows AWS_PROFILE and AWS_CREDENTIAL_EXPIRATION itself: stay out of its way.
-    # The segment goes into PS1 by name, so its text is shown, never expanded as prompt code.
-    # shellcheck disable=SC2016
-    if [[ "${__sso_env_prompt}" = 1 ]] && [[ -z "${STARSHIP_SHELL-}" ]] && [[ ${PS1} != *'${__sso_env_segment}'* ]]; then
-        PS1='${__sso_env_segment}'"${PS1}"
+    # starship draws AWS_PROFILE and AWS_CREDENTIAL_EXPIRATION itself: stay out of its way.
+    # It is known by its prompt function (STARSHIP_SHELL is inherited by shells without it).
+    if [[ "${__sso_env_prompt}" = 1 ]] && ! declare -F starship_precmd >/dev/null; then
+        __sso_env_last
+        __sso_env_place
     fi
     return "${status}"
 }
 
-if [[ ";${PROMPT_COMMAND[*]-};" != *";__sso_env_prompt_command;"* ]]; then
-    PROMPT_COMMAND="__sso_env_prompt_command${PROMPT_COMMAND:+;${PROMPT_COMMAND}}"
-fi
+# Puts the segment in PS1 by name, so that its text is shown, never run: with promptvars
+# (the default) bash expands ${__sso_env_segment} once and does not expand the result again,
+# and prompts that copy PS1 (a venv's activate) copy the name. Without promptvars the text
+# itself goes in, backslashes doubled, and is swapped at each prompt wherever it was copied.
+__sso_env_place() {
+    local want
+    if shopt -q promptvars; then
+        # shellcheck disable=SC2016
+        want='${__sso_env_segment}'
+    else
+        want=${__sso_env_segment//\\/\\\\}
+    fi
+    if [[ -n "${__sso_env_placed}" ]] && [[ "${__sso_env_placed}" != "${want}" ]]; then
+        PS1=${PS1//"${__sso_env_placed}"/}
+    fi
+    if [[ -n "${want}" ]] && [[ ${PS1} != *"${want}"* ]]; then
+        PS1=${want}${PS1}
+    fi
+    __sso_env_placed=${want}
+    return 0
+}
+
+# Keeps __sso_env_prompt_command the last prompt command, so that the segment survives
+# prompt commands that rebuild PS1 (git's __git_ps1), whichever was installed first.
+__sso_env_last() {
+    local ours=__sso_env_prompt_command cmd rest
+    # bash 5.1 runs every element of an array PROMPT_COMMAND.
+    if ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] >= 501)) && [[ ${PROMPT_COMMAND@a} == *a* ]]; then
+        [[ "${PROMPT_COMMAND[-1]}" == "${ours}" ]] && return 0
+        local -a kept=()
+        for cmd in "${PROMPT_COMMAND[@]}"; do
+            [[ "${cmd}" == "${ours}" ]] || kept+=("${cmd}")
+        done
+        PROMPT_COMMAND=("${kept[@]}" "${ours}")
+        return 0
+    fi
+    rest=${PROMPT_COMMAND-}
+    [[ ${rest} == *"${ours}" ]] && return 0
+    rest=${rest//"${ours}"/}
+    # What removing our name may leave at the start (";" or blanks) would not parse.
+    rest=${rest#"${rest%%[!$' \t\n;']*}"}
+    # A string here: this bash runs only element 0, or PROMPT_COMMAND is not an array.
+    # shellcheck disable=SC2178
+    PROMPT_COMMAND=${rest:+${rest}$'\n'}${ours}
+    return 0
+}
+
+__sso_env_placed=${__sso_env_placed-}
+__sso_env_last
 
 __sso_env_complete() {
     local cur="${COMP_WORDS[COMP_CWORD]}" name quoted

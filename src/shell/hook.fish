@@ -82,8 +82,18 @@ function __sso_env_update
     return 0
 end
 
+# starship draws AWS_PROFILE and AWS_CREDENTIAL_EXPIRATION itself: the hook stays out of its
+# way and spends nothing per prompt. It is known by its prompt function (STARSHIP_SHELL is
+# inherited by shells without it).
+function __sso_env_starship
+    string match -q '*starship prompt*' -- (functions fish_prompt 2>/dev/null)
+end
+
 function __sso_env_on_prompt --on-event fish_prompt
+    test "$__sso_env_prompt" = 1; and __sso_env_starship; and return 0
     __sso_env_update
+    test "$__sso_env_prompt" = 1; and __sso_env_wrap
+    return 0
 end
 
 # For a prompt of your own (with --no-prompt): call this where the segment should go.
@@ -91,11 +101,15 @@ function sso_env_prompt_segment
     printf '%s' "$__sso_env_segment"
 end
 
-# starship shows AWS_PROFILE and AWS_CREDENTIAL_EXPIRATION itself: stay out of its way.
-if test "$__sso_env_prompt" = 1; and not set -q STARSHIP_SHELL; and not functions -q __sso_env_user_prompt
+# Wraps fish_prompt so that the segment comes first; a fish_prompt defined after the hook (a
+# theme, a later line in config.fish) is wrapped at the next prompt.
+function __sso_env_wrap
     if functions -q fish_prompt
+        string match -q '*__sso_env_user_prompt*' -- (functions fish_prompt); and return 0
+        __sso_env_starship; and return 0
+        functions -e __sso_env_user_prompt
         functions -c fish_prompt __sso_env_user_prompt
-    else
+    else if not functions -q __sso_env_user_prompt
         function __sso_env_user_prompt
             printf '%s> ' (prompt_pwd)
         end
@@ -107,6 +121,10 @@ if test "$__sso_env_prompt" = 1; and not set -q STARSHIP_SHELL; and not function
         __sso_env_return $last
         __sso_env_user_prompt
     end
+end
+
+if test "$__sso_env_prompt" = 1
+    __sso_env_wrap
 end
 
 function __sso_env_return

@@ -8,7 +8,7 @@
 zmodload zsh/datetime 2>/dev/null
 typeset -g __sso_env_exe={{exe}}
 typeset -g __sso_env_prompt={{prompt}}
-typeset -g __sso_env_segment='' __sso_env_shown='' __sso_env_login_needed=''
+typeset -g __sso_env_segment='' __sso_env_login_needed=''
 typeset -gi __sso_env_last_try=0
 
 {{cmd}}() {
@@ -85,19 +85,45 @@ sso_env_prompt_segment() {
 __sso_env_precmd() {
     __sso_env_update
     [[ $__sso_env_prompt == 1 ]] || return 0
-    # starship and powerlevel10k show AWS_PROFILE and AWS_CREDENTIAL_EXPIRATION themselves.
-    [[ -n ${STARSHIP_SHELL-} ]] && return 0
-    (( ${+functions[p10k]} )) && return 0
-    # Swap our previous segment for the new one at the start of PROMPT. `%` is escaped so the
-    # text is shown as it is (prompt_subst is not needed and not touched).
-    local shown=${__sso_env_segment//\%/%%}
-    if [[ -n $__sso_env_shown && $PROMPT == "$__sso_env_shown"* ]]; then
-        PROMPT=${PROMPT#"$__sso_env_shown"}
+    # starship and powerlevel10k draw AWS_PROFILE and AWS_CREDENTIAL_EXPIRATION themselves
+    # (and p10k users can add `sso_env`, below). starship is known by its prompt function:
+    # STARSHIP_SHELL is inherited by shells without it.
+    (( ${+functions[prompt_starship_precmd]} || ${+functions[starship_precmd]} || ${+functions[p10k]} )) && return 0
+    # Run after every other precmd, so that one rebuilding PROMPT (vcs_info, a theme) is seen.
+    if [[ ${precmd_functions[-1]} != __sso_env_precmd ]]; then
+        precmd_functions=(${precmd_functions:#__sso_env_precmd} __sso_env_precmd)
     fi
-    PROMPT="$shown$PROMPT"
-    __sso_env_shown=$shown
+    __sso_env_place
 }
 
+# Puts the segment in PROMPT as a reference, so that its text is shown, never run or read as
+# prompt escapes, under any option, and prompts that copy PROMPT (a venv's activate, a
+# re-sourced zshrc) copy the reference, not a text that would go stale: `%27v` (psvar[27],
+# inserted as it is) with prompt_percent (the default), else `${__sso_env_subst}` with
+# prompt_subst, else the text itself (`!` doubled for prompt_bang), swapped wherever it went.
+__sso_env_place() {
+    local seg=$__sso_env_segment want
+    [[ -o prompt_bang ]] && seg=${seg//\!/!!}
+    if [[ -o prompt_percent ]]; then
+        psvar[27]=$__sso_env_segment
+        want='%27v'
+    elif [[ -o prompt_subst ]]; then
+        __sso_env_subst=$seg
+        want='${__sso_env_subst}'
+    else
+        want=$seg
+    fi
+    if [[ -n $__sso_env_placed && $__sso_env_placed != "$want" ]]; then
+        PROMPT=${PROMPT//"$__sso_env_placed"/}
+    fi
+    if [[ -n $want && $PROMPT != *"$want"* ]]; then
+        PROMPT="$want$PROMPT"
+    fi
+    __sso_env_placed=$want
+    return 0
+}
+
+typeset -g __sso_env_placed __sso_env_subst
 if (( ${precmd_functions[(Ie)__sso_env_precmd]:-0} == 0 )); then
     precmd_functions+=(__sso_env_precmd)
 fi
