@@ -666,3 +666,114 @@ fn zsh_inherited_starship_shell() {
 fn fish_inherited_starship_shell() {
     inherited_starship_shell(Fish);
 }
+
+/// Draws prompts until the last one satisfies `pred` (for up to `secs`); returns it.
+fn prompt_until(t: &Tmux, what: &str, secs: u64, pred: impl Fn(&str) -> bool) -> String {
+    let deadline = std::time::Instant::now() + Duration::from_secs(secs);
+    loop {
+        let p = fresh_prompt(t);
+        if pred(&p) {
+            return p;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no prompt with {what}; last: {p:?}"
+        );
+        std::thread::sleep(Duration::from_millis(300));
+    }
+}
+
+/// Makes the hook try a refresh at the next prompt (a minute has passed, as far as it knows).
+fn retry_now(t: &Tmux, sh: Sh) {
+    t.run(match sh {
+        Fish => "set -g __sso_env_last_try 0",
+        _ => "__sso_env_last_try=0",
+    });
+}
+
+// Item (issue 12): the refresh never stalls the prompt; `offline` and `login-needed` are told
+// apart, and a later successful refresh clears either.
+fn refresh_never_stalls_the_prompt(sh: Sh) {
+    have_shell(sh);
+    let sb = sandbox();
+    sb.server.set_role_credentials_ttl(Duration::from_secs(300));
+    let t = start(&sb, sh, "", &[], &[]);
+    t.run("use-profile koa-dev-customer");
+
+    // The sign-in is gone: login-needed.
+    std::fs::remove_file(sb.token_path("koa")).unwrap();
+    retry_now(&t, sh);
+    prompt_until(&t, "login-needed", 30, |p| p.contains("m! login-needed) $"));
+
+    // Signed in again, but Identity Center does not answer (a VPN down): the SDK gives up
+    // after its call timeout (25 s); no prompt waits for it, and then the prompt says offline.
+    sb.seed_token("koa", 8 * HOUR);
+    sb.server
+        .set_delay("GetRoleCredentials", Duration::from_secs(40));
+    let calls = sb.server.count("GetRoleCredentials");
+    retry_now(&t, sh);
+    for _ in 0..3 {
+        // Each returns as soon as the prompt is drawn (tmux waits 20 s at most).
+        fresh_prompt(&t);
+    }
+    prompt_until(&t, "the refresh under way", 20, |_| {
+        sb.server.count("GetRoleCredentials") > calls
+    });
+    prompt_until(&t, "offline", 90, |p| p.contains("m! offline) $"));
+
+    // The service answers again: the next refresh clears it, with fresh credentials.
+    sb.server.clear_faults();
+    sb.server.set_role_credentials_ttl(HOUR);
+    retry_now(&t, sh);
+    let p = prompt_until(&t, "a fresh hour", 30, |p| {
+        p.contains("idp_customer_access 59m) $") || p.contains("idp_customer_access 1h00m) $")
+    });
+    assert!(!p.contains("offline") && !p.contains("login-needed"), "{p}");
+    assert_eq!(
+        show(&t, sh, "AWS_ACCESS_KEY_ID"),
+        sb.server.issued_credentials().last().unwrap().access_key_id
+    );
+    assert_eq!(show(&t, sh, "SSO_ENV_NOTICE"), "");
+}
+
+#[test]
+fn bash_refresh_never_stalls_the_prompt() {
+    refresh_never_stalls_the_prompt(Bash);
+}
+
+#[test]
+fn zsh_refresh_never_stalls_the_prompt() {
+    refresh_never_stalls_the_prompt(Zsh);
+}
+
+#[test]
+fn fish_refresh_never_stalls_the_prompt() {
+    refresh_never_stalls_the_prompt(Fish);
+}
+
+// The exit codes the hooks act on: 4 needs a sign-in, 5 could not reach Identity Center.
+#[test]
+fn export_exit_codes_tell_login_needed_from_offline() {
+    let sb = Sandbox::new();
+    let code = |sb: &Sandbox| {
+        let out = sb.run(&[
+            "export",
+            "koa-dev-customer",
+            "--no-login",
+            "--format",
+            "json",
+        ]);
+        support::fails_cleanly(&out, "export --no-login");
+        out.status.code().unwrap()
+    };
+    assert_eq!(code(&sb), 4, "no sign-in");
+    let token = sb.seed_token("koa", 8 * HOUR);
+    sb.server.drop_next("GetRoleCredentials", 10);
+    assert_eq!(code(&sb), 5, "connection closed without an answer");
+    sb.server.clear_faults();
+    sb.server.revoke(&token);
+    assert_eq!(code(&sb), 4, "sign-in revoked");
+    sb.server.fail_next("GetRoleCredentials", 1, 403);
+    sb.seed_token("koa", 8 * HOUR);
+    assert_eq!(code(&sb), 1, "role refused: neither");
+}

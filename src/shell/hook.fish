@@ -3,13 +3,15 @@
 #
 # Defines {{cmd}} (switch this shell to an AWS SSO profile), completion of profile names,
 # a prompt segment "profile role 52m" and auto-refresh of credentials close to expiry.
-# fish has no clock builtin, so the segment costs one `date` per prompt while a profile is active.
+# fish has no clock builtin, so the segment costs one `date` per prompt while a profile is active;
+# the refresh runs in the background and the prompt after it picks up its result.
 
 set -g __sso_env_exe {{exe}}
 set -g __sso_env_prompt {{prompt}}
 set -g __sso_env_segment ''
-set -g __sso_env_login_needed ''
 set -g __sso_env_last_try 0
+set -g __sso_env_job ''
+set -q __sso_env_dir; or set -g __sso_env_dir ''
 
 function {{cmd}} --description 'Use an AWS SSO profile in this shell'
     set -l name
@@ -39,30 +41,28 @@ function {{cmd}} --description 'Use an AWS SSO profile in this shell'
     set -l st $pipestatus[1]
     test $st -eq 0; or return $st
     printf '%s' $out | source
-    set -g __sso_env_login_needed ''
+    set -g __sso_env_job ''
+    set -e SSO_ENV_NOTICE
     __sso_env_update
     return 0
 end
 
-# The segment for the active profile (in $__sso_env_segment); refreshes credentials that are
-# within 10 minutes of expiry, at most once a minute, never with an interactive login.
+# The segment for the active profile (in $__sso_env_segment). Credentials within 10 minutes
+# of expiry are refreshed in the background, at most once a minute, never with an interactive
+# login; $SSO_ENV_NOTICE (exported, for starship) says `login-needed` or `offline` until a
+# refresh succeeds.
 function __sso_env_update
+    __sso_env_collect
     if test -z "$SSO_ENV_PROFILE"; or not string match -qr '^[0-9]+$' -- "$SSO_ENV_EXPIRES_AT"
         set -g __sso_env_segment ''
+        set -e SSO_ENV_NOTICE
         return 0
     end
     set -l now (date +%s)
     set -l left (math "$SSO_ENV_EXPIRES_AT - $now")
-    if test $left -lt {{warn_secs}}; and test "$SSO_ENV_AUTO_REFRESH" != 0; and test (math "$now - $__sso_env_last_try") -ge {{retry_secs}}
+    if test $left -lt {{warn_secs}}; and test "$SSO_ENV_AUTO_REFRESH" != 0; and test -z "$__sso_env_job"; and test (math "$now - $__sso_env_last_try") -ge {{retry_secs}}
         set -g __sso_env_last_try $now
-        set -l out ($__sso_env_exe export --no-login --format fish -- $SSO_ENV_PROFILE 2>/dev/null | string collect --no-trim-newlines)
-        if test $pipestatus[1] -eq 0
-            printf '%s' $out | source
-            set -g __sso_env_login_needed ''
-            set left (math "$SSO_ENV_EXPIRES_AT - $now")
-        else
-            set -g __sso_env_login_needed 1
-        end
+        __sso_env_refresh
     end
     set -l when
     if test $left -le 0
@@ -76,9 +76,49 @@ function __sso_env_update
     else
         set when (printf '%dh%02dm' (math --scale=0 "$left / 3600") (math --scale=0 "$left % 3600 / 60"))
     end
-    test -n "$__sso_env_login_needed"; and set when "$when login-needed"
+    set -q SSO_ENV_NOTICE[1]; and set when "$when $SSO_ENV_NOTICE"
     set -g __sso_env_segment "($SSO_ENV_PROFILE $SSO_ENV_ROLE_NAME $when) "
     # `set` keeps the status of the command before it: this function succeeded.
+    return 0
+end
+
+# Starts `export --no-login` in the background, so that no prompt waits for the network. sh
+# runs it (fish cannot background its own code); `disown` keeps job messages away. Its output
+# and status go to a private directory (mktemp -d: 0700) for the next prompt.
+function __sso_env_refresh
+    if test -z "$__sso_env_dir"; or not test -d "$__sso_env_dir"
+        set -g __sso_env_dir (mktemp -d); or return 0
+    end
+    set -g __sso_env_job $SSO_ENV_PROFILE
+    printf '' >$__sso_env_dir/status
+    sh -c 'umask 077; "$1" export --no-login --format fish -- "$2" >"$3/out" 2>/dev/null; echo $? >"$3/status"' sh $__sso_env_exe $__sso_env_job $__sso_env_dir </dev/null >/dev/null 2>&1 &
+    disown
+    return 0
+end
+
+# Applies a finished background refresh: the credentials, or what stopped it (sso-env's exit
+# codes: {{exit_login_needed}} needs a sign-in, {{exit_offline}} could not reach Identity Center).
+function __sso_env_collect
+    test -n "$__sso_env_job"; or return 0
+    read -l rc <$__sso_env_dir/status
+    string match -qr '^[0-9]+$' -- "$rc"; or return 0
+    if test "$__sso_env_job" = "$SSO_ENV_PROFILE"
+        switch $rc
+            case 0
+                source $__sso_env_dir/out
+                set -e SSO_ENV_NOTICE
+            case {{exit_login_needed}}
+                set -gx SSO_ENV_NOTICE login-needed
+            case {{exit_offline}}
+                set -gx SSO_ENV_NOTICE offline
+            case '*'
+                set -gx SSO_ENV_NOTICE refresh-failed
+        end
+    end
+    # The credentials do not stay on disk.
+    printf '' >$__sso_env_dir/out
+    printf '' >$__sso_env_dir/status
+    set -g __sso_env_job ''
     return 0
 end
 
