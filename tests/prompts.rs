@@ -734,6 +734,11 @@ fn refresh_never_stalls_the_prompt(sh: Sh) {
         sb.server.issued_credentials().last().unwrap().access_key_id
     );
     assert_eq!(show(&t, sh, "SSO_ENV_NOTICE"), "");
+    // The background jobs left no job-control messages.
+    let screen = t.screen();
+    for noise in ["[1]", "Done", "has ended", "Job 1"] {
+        assert!(!screen.contains(noise), "{noise}: {screen}");
+    }
 }
 
 #[test]
@@ -776,4 +781,130 @@ fn export_exit_codes_tell_login_needed_from_offline() {
     sb.server.fail_next("GetRoleCredentials", 1, 403);
     sb.seed_token("koa", 8 * HOUR);
     assert_eq!(code(&sb), 1, "role refused: neither");
+}
+
+// Item: the powerlevel10k segment. powerlevel10k cannot be installed by .ci/run (no package
+// in Debian, PyPI or npm), so a stub `p10k` records the `p10k segment` call it would draw.
+#[test]
+fn zsh_p10k_segment() {
+    have_shell(Zsh);
+    eprintln!(
+        "SKIPPED (in part): powerlevel10k is not installable here; a stub p10k records the segment"
+    );
+    let sb = hostile_sandbox();
+    let t = start(
+        &sb,
+        Zsh,
+        "",
+        &["p10k() { print -r -- \"ARGS[${(j:|:)@}]\" }"],
+        &[],
+    );
+    let segment = |t: &Tmux| -> String {
+        let out = t.run("prompt_sso_env");
+        out.lines()
+            .find_map(|l| {
+                l.strip_prefix("ARGS[")
+                    .map(|a| a.trim_end().trim_end_matches(']').to_string())
+            })
+            .unwrap_or_default()
+    };
+    assert_eq!(segment(&t), "", "no profile, no segment");
+    t.run("use-profile koa-dev-customer");
+    let args = segment(&t);
+    assert!(
+        args.starts_with("segment|-s|OK|-f|208|-t|koa-dev-customer idp_customer_access ")
+            && (args.ends_with(" 59m") || args.ends_with(" 1h00m")),
+        "{args}"
+    );
+    // p10k draws the prompt: the hook leaves PROMPT alone.
+    assert_eq!(show(&t, Zsh, "PROMPT"), "$ ");
+    // A hostile name reaches p10k with `%` escaped (p10k expands nothing else in -t).
+    t.run("use-profile '%F{red}red%f'");
+    let args = segment(&t);
+    assert!(args.contains("|-t|%%F{red}red%%f ReadOnly "), "{args}");
+    // Short of time: `!` and the WARN state; a failed refresh says why.
+    sb.server.set_role_credentials_ttl(Duration::from_secs(300));
+    std::fs::remove_dir_all(sb.role_cache_dir()).unwrap();
+    t.run("use-profile koa-dev-customer");
+    let args = segment(&t);
+    assert!(
+        args.starts_with("segment|-s|WARN|") && args.ends_with("m!"),
+        "{args}"
+    );
+    std::fs::remove_file(sb.token_path("koa")).unwrap();
+    t.run("__sso_env_last_try=0");
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let args = loop {
+        let args = segment(&t);
+        if args.ends_with("login-needed") || std::time::Instant::now() > deadline {
+            break args;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert!(
+        args.starts_with("segment|-s|WARN|") && args.ends_with("m! login-needed"),
+        "{args}"
+    );
+    t.run("export SSO_ENV_NOTICE=offline");
+    assert!(segment(&t).ends_with("m! offline"));
+    t.run("export SSO_ENV_EXPIRES_AT=1 SSO_ENV_AUTO_REFRESH=0; unset SSO_ENV_NOTICE");
+    let args = segment(&t);
+    assert!(
+        args.starts_with("segment|-s|EXPIRED|-f|1|") && args.ends_with(" expired"),
+        "{args}"
+    );
+}
+
+/// The starship snippet README shows (between `<!-- starship-snippet -->` and the block's end).
+fn readme_starship_snippet() -> String {
+    let readme = include_str!("../README.md");
+    let after = readme
+        .split("<!-- starship-snippet -->")
+        .nth(1)
+        .expect("README has the starship snippet");
+    let block = after.split("```").nth(1).expect("a fenced block");
+    block.trim_start_matches("toml").trim().to_string()
+}
+
+// Item: under starship, README's env_var snippet shows `login-needed` when the refresh needs a
+// sign-in (bash and zsh refresh under starship; fish does no per-prompt work there).
+fn starship_snippet_shows_login_needed(sh: Sh) {
+    have_shell(sh);
+    let Some(starship) = starship() else { return };
+    let sb = sandbox();
+    let conf = sb.home().join("starship.toml");
+    std::fs::write(
+        &conf,
+        format!(
+            "format = \"$env_var$character\"\n[character]\nsuccess_symbol = \"ok>\"\n{}\n",
+            readme_starship_snippet()
+        ),
+    )
+    .unwrap();
+    let init = format!("eval \"$('{starship}' init {})\"", sh.name());
+    sb.server.set_role_credentials_ttl(Duration::from_secs(300));
+    let t = start(
+        &sb,
+        sh,
+        &format!("STARSHIP_CONFIG='{}'", conf.display()),
+        &[],
+        &[&init],
+    );
+    t.run("use-profile koa-dev-customer");
+    assert!(!fresh_prompt(&t).contains("login-needed"));
+    std::fs::remove_file(sb.token_path("koa")).unwrap();
+    retry_now(&t, sh);
+    prompt_until(&t, "login-needed from starship", 30, |p| {
+        p.contains("login-needed")
+    });
+}
+
+#[test]
+fn bash_starship_snippet_shows_login_needed() {
+    starship_snippet_shows_login_needed(Bash);
+}
+
+#[test]
+fn zsh_starship_snippet_shows_login_needed() {
+    starship_snippet_shows_login_needed(Zsh);
 }

@@ -167,6 +167,23 @@ if (( ${precmd_functions[(Ie)__sso_env_precmd]:-0} == 0 )); then
     precmd_functions+=(__sso_env_precmd)
 fi
 
+# powerlevel10k: add `sso_env` to POWERLEVEL9K_LEFT_PROMPT_ELEMENTS (or _RIGHT_) for profile,
+# role and time left: `!` under 10 minutes, then `expired`, `login-needed` or `offline`. States
+# OK, WARN and EXPIRED (POWERLEVEL9K_SSO_ENV_WARN_FOREGROUND=...); `%` is escaped, and p10k does
+# not expand the text further, so it is shown as it is.
+prompt_sso_env() {
+    __sso_env_update
+    [[ -n $__sso_env_segment ]] || return 0
+    local text=${${__sso_env_segment#\(}%\) } state=OK fg=208
+    local -i left=$(( SSO_ENV_EXPIRES_AT - EPOCHSECONDS ))
+    if (( left <= 0 )); then
+        state=EXPIRED fg=1
+    elif (( left < {{warn_secs}} )) || [[ -n ${SSO_ENV_NOTICE-} ]]; then
+        state=WARN fg=3
+    fi
+    p10k segment -s $state -f $fg -t "${text//\%/%%}"
+}
+
 __sso_env_complete() {
     local -a names
     names=("${(@f)$("$__sso_env_exe" profiles --names 2>/dev/null)}")
