@@ -230,9 +230,9 @@ fn everyday_flow(case: &ShellCase) {
     std::fs::remove_dir_all(sb.role_cache_dir()).unwrap();
     // A minute has passed since the last try, as far as the hook knows.
     t.run(if case.name == "fish" {
-        "set -g __sso_env_last_try 0"
+        "set -g __sso_env_last_try (math (date +%s) - 61)"
     } else {
-        "__sso_env_last_try=0"
+        "__sso_env_last_try=$((EPOCHSECONDS - 61))"
     });
     let shown = until_changed(
         || {

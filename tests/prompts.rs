@@ -686,8 +686,8 @@ fn prompt_until(t: &Tmux, what: &str, secs: u64, pred: impl Fn(&str) -> bool) ->
 /// Makes the hook try a refresh at the next prompt (a minute has passed, as far as it knows).
 fn retry_now(t: &Tmux, sh: Sh) {
     t.run(match sh {
-        Fish => "set -g __sso_env_last_try 0",
-        _ => "__sso_env_last_try=0",
+        Fish => "set -g __sso_env_last_try (math (date +%s) - 61)",
+        _ => "__sso_env_last_try=$((EPOCHSECONDS - 61))",
     });
 }
 
@@ -832,7 +832,7 @@ fn zsh_p10k_segment() {
         "{args}"
     );
     std::fs::remove_file(sb.token_path("koa")).unwrap();
-    t.run("__sso_env_last_try=0");
+    t.run("__sso_env_last_try=$((EPOCHSECONDS - 61))");
     let deadline = std::time::Instant::now() + Duration::from_secs(20);
     let args = loop {
         let args = segment(&t);

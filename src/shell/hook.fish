@@ -60,7 +60,11 @@ function __sso_env_update
     end
     set -l now (date +%s)
     set -l left (math "$SSO_ENV_EXPIRES_AT - $now")
-    if test $left -lt {{warn_secs}}; and test "$SSO_ENV_AUTO_REFRESH" != 0; and test -z "$__sso_env_job"; and test (math "$now - $__sso_env_last_try") -ge {{retry_secs}}
+    set -l since (math "$now - $__sso_env_last_try")
+    # A refresh not done after five tries' time (killed, its files removed) is given up.
+    if test $left -lt {{warn_secs}}; and test "$SSO_ENV_AUTO_REFRESH" != 0; and test $since -ge {{retry_secs}}; and begin
+            test -z "$__sso_env_job"; or test $since -ge (math "5 * {{retry_secs}}")
+        end
         set -g __sso_env_last_try $now
         __sso_env_refresh
     end

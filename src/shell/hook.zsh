@@ -58,7 +58,8 @@ __sso_env_update() {
     fi
     now=$EPOCHSECONDS
     left=$(( SSO_ENV_EXPIRES_AT - now ))
-    if (( left < {{warn_secs}} )) && [[ ${SSO_ENV_AUTO_REFRESH-1} != 0 && -z $__sso_env_job ]] && (( now - __sso_env_last_try >= {{retry_secs}} )); then
+    # A refresh not done after five tries' time (killed, its files removed) is given up.
+    if (( left < {{warn_secs}} )) && [[ ${SSO_ENV_AUTO_REFRESH-1} != 0 ]] && (( now - __sso_env_last_try >= {{retry_secs}} )) && { [[ -z $__sso_env_job ]] || (( now - __sso_env_last_try >= 5 * {{retry_secs}} )) }; then
         __sso_env_last_try=$now
         __sso_env_refresh
     fi
