@@ -697,7 +697,13 @@ fn refresh_never_stalls_the_prompt(sh: Sh) {
     have_shell(sh);
     let sb = sandbox();
     sb.server.set_role_credentials_ttl(Duration::from_secs(300));
-    let t = start(&sb, sh, "", &[], &[]);
+    // noclobber, which some users set, must not stop the result files being rewritten.
+    let noclobber = match sh {
+        Bash => "set -o noclobber",
+        Zsh => "setopt no_clobber",
+        Fish => "true",
+    };
+    let t = start(&sb, sh, "", &[noclobber], &[]);
     t.run("use-profile koa-dev-customer");
 
     // The sign-in is gone: login-needed.

@@ -86,13 +86,13 @@ __sso_env_refresh() {
         __sso_env_dir=$(mktemp -d) || return 0
     fi
     __sso_env_job=${SSO_ENV_PROFILE}
-    : >"${__sso_env_dir}/status"
+    : >|"${__sso_env_dir}/status"
     # Started from a subshell, the job is not this shell's: no job-control messages.
     (
         (
             umask 077
-            "${__sso_env_exe}" export --no-login --format bash -- "${__sso_env_job}" >"${__sso_env_dir}/out" 2>/dev/null
-            printf '%s\n' "${?}" >"${__sso_env_dir}/status"
+            "${__sso_env_exe}" export --no-login --format bash -- "${__sso_env_job}" >|"${__sso_env_dir}/out" 2>/dev/null
+            printf '%s\n' "${?}" >|"${__sso_env_dir}/status"
         ) </dev/null >/dev/null 2>&1 &
     )
     return 0
@@ -118,8 +118,8 @@ __sso_env_collect() {
         esac
     fi
     # The credentials do not stay on disk.
-    : >"${__sso_env_dir}/out"
-    : >"${__sso_env_dir}/status"
+    : >|"${__sso_env_dir}/out"
+    : >|"${__sso_env_dir}/status"
     __sso_env_job=''
     return 0
 }
