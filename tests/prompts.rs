@@ -914,3 +914,35 @@ fn bash_starship_snippet_shows_login_needed() {
 fn zsh_starship_snippet_shows_login_needed() {
     starship_snippet_shows_login_needed(Zsh);
 }
+
+// A background refresh that never reports (killed, its files removed) is given up after five
+// minutes, and the next one runs.
+fn stuck_refresh_is_given_up(sh: Sh) {
+    have_shell(sh);
+    let sb = sandbox();
+    let t = start(&sb, sh, "", &[], &[]);
+    t.run("use-profile koa-dev-customer");
+    std::fs::remove_file(sb.token_path("koa")).unwrap();
+    std::fs::remove_dir_all(sb.role_cache_dir()).unwrap();
+    // Five minutes left, and a refresh started five minutes ago that never wrote anything.
+    t.run(match sh {
+        Fish => "set -gx SSO_ENV_EXPIRES_AT (math (date +%s) + 300); set -g __sso_env_job koa-dev-customer; set -g __sso_env_last_try (math (date +%s) - 301)",
+        _ => "export SSO_ENV_EXPIRES_AT=$((EPOCHSECONDS + 300)); __sso_env_job=koa-dev-customer; __sso_env_last_try=$((EPOCHSECONDS - 301))",
+    });
+    prompt_until(&t, "login-needed", 30, |p| p.contains("m! login-needed) $"));
+}
+
+#[test]
+fn bash_stuck_refresh_is_given_up() {
+    stuck_refresh_is_given_up(Bash);
+}
+
+#[test]
+fn zsh_stuck_refresh_is_given_up() {
+    stuck_refresh_is_given_up(Zsh);
+}
+
+#[test]
+fn fish_stuck_refresh_is_given_up() {
+    stuck_refresh_is_given_up(Fish);
+}
