@@ -930,6 +930,11 @@ fn stuck_refresh_is_given_up(sh: Sh) {
         _ => "export SSO_ENV_EXPIRES_AT=$((EPOCHSECONDS + 300)); __sso_env_job=koa-dev-customer; __sso_env_last_try=$((EPOCHSECONDS - 301))",
     });
     prompt_until(&t, "login-needed", 30, |p| p.contains("m! login-needed) $"));
+    let screen = t.screen();
+    assert!(
+        !screen.contains("no such file") && !screen.contains("warning"),
+        "{screen}"
+    );
 }
 
 #[test]

@@ -103,7 +103,8 @@ __sso_env_refresh() {
 __sso_env_collect() {
     [[ -n "${__sso_env_job}" ]] || return 0
     local rc=''
-    read -r rc 2>/dev/null <"${__sso_env_dir}/status"
+    [[ -r "${__sso_env_dir}/status" ]] || return 0
+    read -r rc <"${__sso_env_dir}/status"
     [[ ${rc} =~ ^[0-9]+$ ]] || return 0
     if [[ "${__sso_env_job}" == "${SSO_ENV_PROFILE-}" ]]; then
         case ${rc} in

@@ -103,7 +103,7 @@ end
 # Applies a finished background refresh: the credentials, or what stopped it (sso-env's exit
 # codes: {{exit_login_needed}} needs a sign-in, {{exit_offline}} could not reach Identity Center).
 function __sso_env_collect
-    test -n "$__sso_env_job"; or return 0
+    test -n "$__sso_env_job"; and test -r "$__sso_env_dir/status"; or return 0
     read -l rc <$__sso_env_dir/status
     string match -qr '^[0-9]+$' -- "$rc"; or return 0
     if test "$__sso_env_job" = "$SSO_ENV_PROFILE"
