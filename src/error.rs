@@ -11,6 +11,13 @@ pub struct Error {
 
 pub(crate) type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// Exit code when the command needs an interactive sign-in it may not start (`--no-login`, no
+/// terminal): the prompt hooks show `login-needed`.
+pub(crate) const EXIT_LOGIN_NEEDED: i32 = 4;
+/// Exit code when Identity Center could not be reached (connection failed or timed out): the
+/// prompt hooks show `offline`.
+pub(crate) const EXIT_OFFLINE: i32 = 5;
+
 impl Error {
     /// An error with exit code 1.
     pub(crate) fn new(message: impl Into<String>) -> Error {

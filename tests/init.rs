@@ -211,7 +211,8 @@ fn everyday_flow(case: &ShellCase) {
     let calls = sb.server.count("GetRoleCredentials");
     sb.server.set_role_credentials_ttl(HOUR);
     t.key("Enter");
-    let new = show(&t, case, "AWS_ACCESS_KEY_ID");
+    // The refresh runs in the background; a later prompt applies it.
+    let new = until_changed(|| show(&t, case, "AWS_ACCESS_KEY_ID"), &old);
     assert_ne!(new, old, "refreshed at the prompt");
     assert!(sb.server.count("GetRoleCredentials") > calls);
     assert_eq!(
@@ -229,13 +230,36 @@ fn everyday_flow(case: &ShellCase) {
     std::fs::remove_dir_all(sb.role_cache_dir()).unwrap();
     // A minute has passed since the last try, as far as the hook knows.
     t.run(if case.name == "fish" {
-        "set -g __sso_env_last_try 0"
+        "set -g __sso_env_last_try (math (date +%s) - 61)"
     } else {
-        "__sso_env_last_try=0"
+        "__sso_env_last_try=$((EPOCHSECONDS - 61))"
     });
-    t.wait_for("login-needed in the prompt", |s| {
-        last_line(s).contains("login-needed) $")
-    });
+    let shown = until_changed(
+        || {
+            t.run("true");
+            let s = t.screen();
+            let last = last_line(&s);
+            if last.contains("login-needed) $") {
+                "login-needed".to_string()
+            } else {
+                String::new()
+            }
+        },
+        "",
+    );
+    assert_eq!(shown, "login-needed", "{}", t.screen());
+}
+
+/// Calls `f` (which draws a prompt) until it returns something other than `old`, for up to 20 s.
+fn until_changed(f: impl Fn() -> String, old: &str) -> String {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let v = f();
+        if v != old || std::time::Instant::now() > deadline {
+            return v;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }
 
 fn last_line(screen: &str) -> &str {

@@ -9,7 +9,7 @@ use crate::shell::{self, Format};
 
 #[derive(Args)]
 #[command(
-    after_help = "Examples:\n  eval \"$(sso-env export koa-dev-customer)\"          # bash, zsh, sh\n  sso-env export koa-dev-customer --format fish | source\n  sso-env export --format json                        # $AWS_PROFILE or default\n\nPROFILE defaults to $AWS_PROFILE, then $AWS_DEFAULT_PROFILE, then 'default'."
+    after_help = "Examples:\n  eval \"$(sso-env export koa-dev-customer)\"          # bash, zsh, sh\n  sso-env export koa-dev-customer --format fish | source\n  sso-env export --format json                        # $AWS_PROFILE or default\n\nPROFILE defaults to $AWS_PROFILE, then $AWS_DEFAULT_PROFILE, then 'default'.\n\nExit codes: 4 when a sign-in is needed and may not be started here (--no-login, or no\nterminal), 5 when Identity Center could not be reached (network error or timeout)."
 )]
 pub(crate) struct Export {
     /// Profile in ~/.aws/config.

@@ -53,13 +53,31 @@ pub(crate) fn for_source(src: &dyn Source, creds: &Credentials, region: Option<S
         v.unset.push("AWS_CREDENTIAL_EXPIRATION");
     }
     match region {
+        // The user's own region is not marked as sso-env's, so that no later export or `unset`
+        // takes it over or removes it. Each name keeps the user's value (written out as it
+        // is, for the JSON and dotenv formats) or gets the region.
+        Some(r) if users_region().as_deref() == Some(r.as_str()) => {
+            let ours = std::env::var("SSO_ENV_REGION").ok();
+            for name in ["AWS_REGION", "AWS_DEFAULT_REGION"] {
+                match std::env::var(name) {
+                    Ok(own) if !own.is_empty() && Some(&own) != ours.as_ref() => {
+                        v.set.push((name, own));
+                    }
+                    _ => v.set.push((name, r.clone())),
+                }
+            }
+            v.unset.push("SSO_ENV_REGION");
+        }
         Some(r) => {
             v.set.push(("AWS_REGION", r.clone()));
             v.set.push(("AWS_DEFAULT_REGION", r.clone()));
             v.set.push(("SSO_ENV_REGION", r));
         }
         // No region for this profile: drop one we exported for a previous profile.
-        None => v.unset.extend(our_region_vars()),
+        None => {
+            v.unset.extend(our_region_vars());
+            v.unset.push("SSO_ENV_REGION");
+        }
     }
     v.set.push(("AWS_PROFILE", src.name().to_string()));
     v.set.push(("SSO_ENV_PROFILE", src.name().to_string()));
@@ -87,15 +105,16 @@ pub(crate) fn export_region(src: &dyn Source, explicit: Option<&str>) -> Option<
     if let Some(r) = explicit {
         return Some(r.to_string());
     }
+    users_region().or_else(|| src.region().map(String::from))
+}
+
+/// `$AWS_REGION`, else `$AWS_DEFAULT_REGION`, unless it is the region sso-env exported.
+fn users_region() -> Option<String> {
     let ours = std::env::var("SSO_ENV_REGION").ok();
-    for var in ["AWS_REGION", "AWS_DEFAULT_REGION"] {
-        if let Ok(v) = std::env::var(var) {
-            if !v.is_empty() && Some(&v) != ours.as_ref() {
-                return Some(v);
-            }
-        }
-    }
-    src.region().map(String::from)
+    ["AWS_REGION", "AWS_DEFAULT_REGION"]
+        .into_iter()
+        .filter_map(|var| std::env::var(var).ok())
+        .find(|v| !v.is_empty() && Some(v) != ours.as_ref())
 }
 
 /// Everything `export` sets, for `sso-env unset`. The region variables only go when they still

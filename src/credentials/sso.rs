@@ -4,7 +4,7 @@
 //! one call and all get the same credentials.
 
 use super::{Identity, LoginHint, OnDemand, Source};
-use crate::error::{shown, Error, Result};
+use crate::error::{shown, Error, Result, EXIT_LOGIN_NEEDED};
 use crate::keys::Credentials;
 use crate::local::config::{SsoProfile, SsoSettings};
 use crate::local::fsutil;
@@ -150,7 +150,9 @@ pub(crate) fn session_token(
             eprintln!("sso-env: {why}; signing in to {label}");
             signin::login(sso, &label, signin::Options::default())
         }
-        OnDemand::Fail => Err(Error::new(format!("{why} ({label}); run: {hint}"))),
+        OnDemand::Fail => {
+            Err(Error::new(format!("{why} ({label}); run: {hint}")).with_code(EXIT_LOGIN_NEEDED))
+        }
     }
 }
 
@@ -227,4 +229,5 @@ fn needs_login(p: &SsoProfile, why: &str) -> Error {
         shown(&p.name),
         LoginHint::Profile(p.name.clone())
     ))
+    .with_code(EXIT_LOGIN_NEEDED)
 }

@@ -64,7 +64,9 @@ pub(crate) fn get_role_credentials(
                 }
                 _ => format!("cannot get credentials for profile {}: {}", shown(&p.name), sdk::describe(&e, &endpoint)),
             };
-            return Err(FetchError::Other(Error::new(what)));
+            return Err(FetchError::Other(
+                Error::new(what).with_code(sdk::exit_code(&e)),
+            ));
         }
     };
     let rc = out.role_credentials().ok_or_else(|| {

@@ -245,6 +245,15 @@ pub(crate) fn describe<E: ProvideErrorMetadata + std::error::Error>(
     }
 }
 
+/// The exit code for a failed call: `EXIT_OFFLINE` when the service was not reached or did not
+/// answer in time (the network, not the user's sign-in, is the problem), else 1.
+pub(crate) fn exit_code<E>(err: &SdkError<E, HttpResponse>) -> i32 {
+    match err {
+        SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) => crate::error::EXIT_OFFLINE,
+        _ => 1,
+    }
+}
+
 /// The HTTP status of a service error, if the call got that far.
 pub(crate) fn status<E>(err: &SdkError<E, HttpResponse>) -> Option<u16> {
     match err {

@@ -3,13 +3,15 @@
 #
 # Defines {{cmd}} (switch this shell to an AWS SSO profile), completion of profile names,
 # a prompt segment "profile role 52m" and auto-refresh of credentials close to expiry.
-# Drawing the prompt starts no process: the clock is $EPOCHSECONDS or printf's %(%s)T.
+# Drawing the prompt starts no process: the clock is $EPOCHSECONDS or printf's %(%s)T; the
+# refresh runs in the background and the prompt after it picks up its result.
 
 __sso_env_exe={{exe}}
 __sso_env_prompt={{prompt}}
 __sso_env_segment=''
-__sso_env_login_needed=''
 __sso_env_last_try=0
+__sso_env_job=''
+__sso_env_dir=${__sso_env_dir-}
 
 {{cmd}}() {
     local __sso_env_out __sso_env_name
@@ -37,30 +39,29 @@ __sso_env_last_try=0
     # Applied only when export succeeded: a failure leaves this shell as it was.
     __sso_env_out="$("${__sso_env_exe}" export --format bash -- "${__sso_env_name}")" || return
     eval "${__sso_env_out}"
-    __sso_env_login_needed=''
+    __sso_env_job=''
+    unset SSO_ENV_NOTICE
     __sso_env_update
 }
 
-# The segment for the active profile (in $__sso_env_segment); refreshes credentials that are
-# within 10 minutes of expiry, at most once a minute, never with an interactive login.
+# The segment for the active profile (in $__sso_env_segment). Credentials within 10 minutes
+# of expiry are refreshed in the background, at most once a minute, never with an interactive
+# login; $SSO_ENV_NOTICE (exported, for starship) says `login-needed` or `offline` until a
+# refresh succeeds.
 __sso_env_update() {
     local now left when
+    __sso_env_collect
     if [[ -z "${SSO_ENV_PROFILE-}" ]] || [[ ! ${SSO_ENV_EXPIRES_AT-} =~ ^[0-9]+$ ]]; then
         __sso_env_segment=''
+        unset SSO_ENV_NOTICE
         return 0
     fi
     if [[ -n "${EPOCHSECONDS-}" ]]; then now=${EPOCHSECONDS}; else printf -v now '%(%s)T' -1; fi
     left=$((SSO_ENV_EXPIRES_AT - now))
-    if ((left < {{warn_secs}})) && [[ "${SSO_ENV_AUTO_REFRESH-1}" != 0 ]] && ((now - __sso_env_last_try >= {{retry_secs}})); then
+    # A refresh not done after five tries' time (killed, its files removed) is given up.
+    if ((left < {{warn_secs}})) && [[ "${SSO_ENV_AUTO_REFRESH-1}" != 0 ]] && ((now - __sso_env_last_try >= {{retry_secs}})) && { [[ -z "${__sso_env_job}" ]] || ((now - __sso_env_last_try >= 5 * {{retry_secs}})); }; then
         __sso_env_last_try=${now}
-        local out
-        if out="$("${__sso_env_exe}" export --no-login --format bash -- "${SSO_ENV_PROFILE}" 2>/dev/null)"; then
-            eval "${out}"
-            __sso_env_login_needed=''
-            left=$((SSO_ENV_EXPIRES_AT - now))
-        else
-            __sso_env_login_needed=1
-        fi
+        __sso_env_refresh
     fi
     if ((left <= 0)); then
         when='expired'
@@ -73,8 +74,55 @@ __sso_env_update() {
     else
         printf -v when '%dh%02dm' $((left / 3600)) $((left % 3600 / 60))
     fi
-    [[ -n "${__sso_env_login_needed}" ]] && when="${when} login-needed"
+    [[ -n "${SSO_ENV_NOTICE-}" ]] && when="${when} ${SSO_ENV_NOTICE}"
     __sso_env_segment="(${SSO_ENV_PROFILE} ${SSO_ENV_ROLE_NAME-} ${when}) "
+    return 0
+}
+
+# Starts `export --no-login` in the background, so that no prompt waits for the network. Its
+# output and status go to a private directory (mktemp -d: 0700) for the next prompt.
+__sso_env_refresh() {
+    if [[ -z "${__sso_env_dir}" ]] || [[ ! -d "${__sso_env_dir}" ]]; then
+        __sso_env_dir=$(mktemp -d) || return 0
+    fi
+    __sso_env_job=${SSO_ENV_PROFILE}
+    : >|"${__sso_env_dir}/status"
+    # Started from a subshell, the job is not this shell's: no job-control messages.
+    (
+        (
+            umask 077
+            "${__sso_env_exe}" export --no-login --format bash -- "${__sso_env_job}" >|"${__sso_env_dir}/out" 2>/dev/null
+            printf '%s\n' "${?}" >|"${__sso_env_dir}/status"
+        ) </dev/null >/dev/null 2>&1 &
+    )
+    return 0
+}
+
+# Applies a finished background refresh: the credentials, or what stopped it (sso-env's exit
+# codes: {{exit_login_needed}} needs a sign-in, {{exit_offline}} could not reach Identity Center).
+__sso_env_collect() {
+    [[ -n "${__sso_env_job}" ]] || return 0
+    local rc=''
+    [[ -r "${__sso_env_dir}/status" ]] || return 0
+    read -r rc <"${__sso_env_dir}/status"
+    [[ ${rc} =~ ^[0-9]+$ ]] || return 0
+    if [[ "${__sso_env_job}" == "${SSO_ENV_PROFILE-}" ]]; then
+        case ${rc} in
+            0)
+                # shellcheck disable=SC1091
+                source "${__sso_env_dir}/out"
+                unset SSO_ENV_NOTICE
+                ;;
+            {{exit_login_needed}}) export SSO_ENV_NOTICE=login-needed ;;
+            {{exit_offline}}) export SSO_ENV_NOTICE=offline ;;
+            *) export SSO_ENV_NOTICE=refresh-failed ;;
+        esac
+    fi
+    # The credentials do not stay on disk.
+    : >|"${__sso_env_dir}/out"
+    : >|"${__sso_env_dir}/status"
+    __sso_env_job=''
+    return 0
 }
 
 # For a prompt of your own (with --no-prompt): put ${__sso_env_segment} in PS1, or call this.
@@ -85,18 +133,64 @@ sso_env_prompt_segment() {
 __sso_env_prompt_command() {
     local status=${?}
     __sso_env_update
-    # starship shows AWS_PROFILE and AWS_CREDENTIAL_EXPIRATION itself: stay out of its way.
-    # The segment goes into PS1 by name, so its text is shown, never expanded as prompt code.
-    # shellcheck disable=SC2016
-    if [[ "${__sso_env_prompt}" = 1 ]] && [[ -z "${STARSHIP_SHELL-}" ]] && [[ ${PS1} != *'${__sso_env_segment}'* ]]; then
-        PS1='${__sso_env_segment}'"${PS1}"
+    # starship draws AWS_PROFILE and AWS_CREDENTIAL_EXPIRATION itself: stay out of its way.
+    # It is known by its prompt function (STARSHIP_SHELL is inherited by shells without it).
+    if [[ "${__sso_env_prompt}" = 1 ]] && ! declare -F starship_precmd >/dev/null; then
+        __sso_env_last
+        __sso_env_place
     fi
     return "${status}"
 }
 
-if [[ ";${PROMPT_COMMAND[*]-};" != *";__sso_env_prompt_command;"* ]]; then
-    PROMPT_COMMAND="__sso_env_prompt_command${PROMPT_COMMAND:+;${PROMPT_COMMAND}}"
-fi
+# Puts the segment in PS1 by name, so that its text is shown, never run: with promptvars
+# (the default) bash expands ${__sso_env_segment} once and does not expand the result again,
+# and prompts that copy PS1 (a venv's activate) copy the name. Without promptvars the text
+# itself goes in, backslashes doubled, and is swapped at each prompt wherever it was copied.
+__sso_env_place() {
+    local want
+    if shopt -q promptvars; then
+        # shellcheck disable=SC2016
+        want='${__sso_env_segment}'
+    else
+        want=${__sso_env_segment//\\/\\\\}
+    fi
+    if [[ -n "${__sso_env_placed}" ]] && [[ "${__sso_env_placed}" != "${want}" ]]; then
+        PS1=${PS1//"${__sso_env_placed}"/}
+    fi
+    if [[ -n "${want}" ]] && [[ ${PS1} != *"${want}"* ]]; then
+        PS1=${want}${PS1}
+    fi
+    __sso_env_placed=${want}
+    return 0
+}
+
+# Keeps __sso_env_prompt_command the last prompt command, so that the segment survives
+# prompt commands that rebuild PS1 (git's __git_ps1), whichever was installed first.
+__sso_env_last() {
+    local ours=__sso_env_prompt_command cmd rest
+    # bash 5.1 runs every element of an array PROMPT_COMMAND.
+    if ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] >= 501)) && [[ ${PROMPT_COMMAND@a} == *a* ]]; then
+        [[ "${PROMPT_COMMAND[-1]}" == "${ours}" ]] && return 0
+        local -a kept=()
+        for cmd in "${PROMPT_COMMAND[@]}"; do
+            [[ "${cmd}" == "${ours}" ]] || kept+=("${cmd}")
+        done
+        PROMPT_COMMAND=("${kept[@]}" "${ours}")
+        return 0
+    fi
+    rest=${PROMPT_COMMAND-}
+    [[ ${rest} == *"${ours}" ]] && return 0
+    rest=${rest//"${ours}"/}
+    # What removing our name may leave at the start (";" or blanks) would not parse.
+    rest=${rest#"${rest%%[!$' \t\n;']*}"}
+    # A string here: this bash runs only element 0, or PROMPT_COMMAND is not an array.
+    # shellcheck disable=SC2178
+    PROMPT_COMMAND=${rest:+${rest}$'\n'}${ours}
+    return 0
+}
+
+__sso_env_placed=${__sso_env_placed-}
+__sso_env_last
 
 __sso_env_complete() {
     local cur="${COMP_WORDS[COMP_CWORD]}" name quoted

@@ -3,20 +3,23 @@
 #
 # Defines {{cmd}} (switch this shell to an AWS SSO profile), completion of profile names,
 # a prompt segment "profile role 52m" and auto-refresh of credentials close to expiry.
-# fish has no clock builtin, so the segment costs one `date` per prompt while a profile is active.
+# fish has no clock builtin, so the segment costs one `date` per prompt while a profile is active;
+# the refresh runs in the background and the prompt after it picks up its result.
 
 set -g __sso_env_exe {{exe}}
 set -g __sso_env_prompt {{prompt}}
 set -g __sso_env_segment ''
-set -g __sso_env_login_needed ''
 set -g __sso_env_last_try 0
+set -g __sso_env_job ''
+set -q __sso_env_dir; or set -g __sso_env_dir ''
 
 function {{cmd}} --description 'Use an AWS SSO profile in this shell'
     set -l name
     switch "$argv[1]"
         case --clear
             set -l out ($__sso_env_exe unset --format fish | string collect --no-trim-newlines)
-            test $pipestatus[1] -eq 0; or return 1
+            set -l st $pipestatus[1]
+            test $st -eq 0; or return $st
             printf '%s' $out | source
             __sso_env_update
             return 0
@@ -38,29 +41,32 @@ function {{cmd}} --description 'Use an AWS SSO profile in this shell'
     set -l st $pipestatus[1]
     test $st -eq 0; or return $st
     printf '%s' $out | source
-    set -g __sso_env_login_needed ''
+    set -g __sso_env_job ''
+    set -e SSO_ENV_NOTICE
     __sso_env_update
+    return 0
 end
 
-# The segment for the active profile (in $__sso_env_segment); refreshes credentials that are
-# within 10 minutes of expiry, at most once a minute, never with an interactive login.
+# The segment for the active profile (in $__sso_env_segment). Credentials within 10 minutes
+# of expiry are refreshed in the background, at most once a minute, never with an interactive
+# login; $SSO_ENV_NOTICE (exported, for starship) says `login-needed` or `offline` until a
+# refresh succeeds.
 function __sso_env_update
+    __sso_env_collect
     if test -z "$SSO_ENV_PROFILE"; or not string match -qr '^[0-9]+$' -- "$SSO_ENV_EXPIRES_AT"
         set -g __sso_env_segment ''
+        set -e SSO_ENV_NOTICE
         return 0
     end
     set -l now (date +%s)
     set -l left (math "$SSO_ENV_EXPIRES_AT - $now")
-    if test $left -lt {{warn_secs}}; and test "$SSO_ENV_AUTO_REFRESH" != 0; and test (math "$now - $__sso_env_last_try") -ge {{retry_secs}}
-        set -g __sso_env_last_try $now
-        set -l out ($__sso_env_exe export --no-login --format fish -- $SSO_ENV_PROFILE 2>/dev/null | string collect --no-trim-newlines)
-        if test $pipestatus[1] -eq 0
-            printf '%s' $out | source
-            set -g __sso_env_login_needed ''
-            set left (math "$SSO_ENV_EXPIRES_AT - $now")
-        else
-            set -g __sso_env_login_needed 1
+    set -l since (math "$now - $__sso_env_last_try")
+    # A refresh not done after five tries' time (killed, its files removed) is given up.
+    if test $left -lt {{warn_secs}}; and test "$SSO_ENV_AUTO_REFRESH" != 0; and test $since -ge {{retry_secs}}; and begin
+            test -z "$__sso_env_job"; or test $since -ge (math "5 * {{retry_secs}}")
         end
+        set -g __sso_env_last_try $now
+        __sso_env_refresh
     end
     set -l when
     if test $left -le 0
@@ -74,24 +80,80 @@ function __sso_env_update
     else
         set when (printf '%dh%02dm' (math --scale=0 "$left / 3600") (math --scale=0 "$left % 3600 / 60"))
     end
-    test -n "$__sso_env_login_needed"; and set when "$when login-needed"
+    set -q SSO_ENV_NOTICE[1]; and set when "$when $SSO_ENV_NOTICE"
     set -g __sso_env_segment "($SSO_ENV_PROFILE $SSO_ENV_ROLE_NAME $when) "
+    # `set` keeps the status of the command before it: this function succeeded.
+    return 0
+end
+
+# Starts `export --no-login` in the background, so that no prompt waits for the network. sh
+# runs it (fish cannot background its own code); `disown` keeps job messages away. Its output
+# and status go to a private directory (mktemp -d: 0700) for the next prompt.
+function __sso_env_refresh
+    if test -z "$__sso_env_dir"; or not test -d "$__sso_env_dir"
+        set -g __sso_env_dir (mktemp -d); or return 0
+    end
+    set -g __sso_env_job $SSO_ENV_PROFILE
+    printf '' >$__sso_env_dir/status
+    sh -c 'umask 077; "$1" export --no-login --format fish -- "$2" >"$3/out" 2>/dev/null; echo $? >"$3/status"' sh $__sso_env_exe $__sso_env_job $__sso_env_dir </dev/null >/dev/null 2>&1 &
+    disown
+    return 0
+end
+
+# Applies a finished background refresh: the credentials, or what stopped it (sso-env's exit
+# codes: {{exit_login_needed}} needs a sign-in, {{exit_offline}} could not reach Identity Center).
+function __sso_env_collect
+    test -n "$__sso_env_job"; and test -r "$__sso_env_dir/status"; or return 0
+    read -l rc <$__sso_env_dir/status
+    string match -qr '^[0-9]+$' -- "$rc"; or return 0
+    if test "$__sso_env_job" = "$SSO_ENV_PROFILE"
+        switch $rc
+            case 0
+                source $__sso_env_dir/out
+                set -e SSO_ENV_NOTICE
+            case {{exit_login_needed}}
+                set -gx SSO_ENV_NOTICE login-needed
+            case {{exit_offline}}
+                set -gx SSO_ENV_NOTICE offline
+            case '*'
+                set -gx SSO_ENV_NOTICE refresh-failed
+        end
+    end
+    # The credentials do not stay on disk.
+    printf '' >$__sso_env_dir/out
+    printf '' >$__sso_env_dir/status
+    set -g __sso_env_job ''
+    return 0
+end
+
+# starship draws AWS_PROFILE and AWS_CREDENTIAL_EXPIRATION itself: the hook stays out of its
+# way and spends nothing per prompt. It is known by its prompt function (STARSHIP_SHELL is
+# inherited by shells without it).
+function __sso_env_starship
+    string match -q '*starship prompt*' -- (functions fish_prompt 2>/dev/null)
 end
 
 function __sso_env_on_prompt --on-event fish_prompt
+    test "$__sso_env_prompt" = 1; and __sso_env_starship; and return 0
     __sso_env_update
+    test "$__sso_env_prompt" = 1; and __sso_env_wrap
+    return 0
 end
 
 # For a prompt of your own (with --no-prompt): call this where the segment should go.
 function sso_env_prompt_segment
-    printf '%s' $__sso_env_segment
+    printf '%s' "$__sso_env_segment"
 end
 
-# starship shows AWS_PROFILE and AWS_CREDENTIAL_EXPIRATION itself: stay out of its way.
-if test "$__sso_env_prompt" = 1; and not set -q STARSHIP_SHELL; and not functions -q __sso_env_user_prompt
+# Wraps fish_prompt so that the segment comes first; a fish_prompt defined after the hook (a
+# theme, a later line in config.fish) is wrapped at the next prompt.
+function __sso_env_wrap
     if functions -q fish_prompt
+        string match -q '*__sso_env_user_prompt*' -- (functions fish_prompt); and return 0
+        __sso_env_starship; and return 0
+        functions -e __sso_env_user_prompt
         functions -c fish_prompt __sso_env_user_prompt
-    else
+    else if not functions -q __sso_env_user_prompt
         function __sso_env_user_prompt
             printf '%s> ' (prompt_pwd)
         end
@@ -99,10 +161,14 @@ if test "$__sso_env_prompt" = 1; and not set -q STARSHIP_SHELL; and not function
     function fish_prompt
         # Keep $status for the wrapped prompt, which may show it.
         set -l last $status
-        printf '%s' $__sso_env_segment
+        printf '%s' "$__sso_env_segment"
         __sso_env_return $last
         __sso_env_user_prompt
     end
+end
+
+if test "$__sso_env_prompt" = 1
+    __sso_env_wrap
 end
 
 function __sso_env_return

@@ -81,8 +81,9 @@ function global:sso_env_prompt_segment {
     $global:__SsoEnvSegment
 }
 
-# starship shows AWS_PROFILE and AWS_CREDENTIAL_EXPIRATION itself: stay out of its way.
-if ($global:__SsoEnvPrompt -and -not $env:STARSHIP_SHELL -and -not $global:__SsoEnvUserPrompt) {
+# starship shows AWS_PROFILE and AWS_CREDENTIAL_EXPIRATION itself: stay out of its way (known by
+# its prompt function; STARSHIP_SHELL is inherited by shells without it).
+if ($global:__SsoEnvPrompt -and -not ("$function:prompt" -match 'starship') -and -not $global:__SsoEnvUserPrompt) {
     $global:__SsoEnvUserPrompt = $function:prompt
     function global:prompt {
         __SsoEnvUpdate

@@ -4,7 +4,7 @@
 //! command's name, prompt on or off, the thresholds), each written as a literal of that shell.
 
 use super::{Shell, ShellKind};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, EXIT_LOGIN_NEEDED, EXIT_OFFLINE};
 
 /// Under this much time left the prompt marks the credentials (`!`) and refreshes them.
 pub(crate) const WARN_SECS: i64 = 600;
@@ -83,7 +83,9 @@ pub(crate) fn render(kind: ShellKind, opts: &Options) -> Result<String> {
             },
         )
         .replace("{{warn_secs}}", &WARN_SECS.to_string())
-        .replace("{{retry_secs}}", &RETRY_SECS.to_string());
+        .replace("{{retry_secs}}", &RETRY_SECS.to_string())
+        .replace("{{exit_login_needed}}", &EXIT_LOGIN_NEEDED.to_string())
+        .replace("{{exit_offline}}", &EXIT_OFFLINE.to_string());
     Ok(match shell.newline() {
         "\n" => out,
         nl => out.replace('\n', nl),

@@ -3,12 +3,13 @@
 #
 # Defines {{cmd}} (switch this shell to an AWS SSO profile), completion of profile names,
 # a prompt segment "profile role 52m" and auto-refresh of credentials close to expiry.
-# Drawing the prompt starts no process: the clock is $EPOCHSECONDS from zsh/datetime.
+# Drawing the prompt starts no process: the clock is $EPOCHSECONDS from zsh/datetime; the
+# refresh runs in the background and the prompt after it picks up its result.
 
 zmodload zsh/datetime 2>/dev/null
 typeset -g __sso_env_exe={{exe}}
 typeset -g __sso_env_prompt={{prompt}}
-typeset -g __sso_env_segment='' __sso_env_shown='' __sso_env_login_needed=''
+typeset -g __sso_env_segment='' __sso_env_job='' __sso_env_dir
 typeset -gi __sso_env_last_try=0
 
 {{cmd}}() {
@@ -37,30 +38,30 @@ typeset -gi __sso_env_last_try=0
     # Applied only when export succeeded: a failure leaves this shell as it was.
     __sso_env_out="$("$__sso_env_exe" export --format zsh -- "$__sso_env_name")" || return
     eval "$__sso_env_out"
-    __sso_env_login_needed=''
+    __sso_env_job=''
+    unset SSO_ENV_NOTICE
     __sso_env_precmd
 }
 
-# The segment for the active profile (in $__sso_env_segment); refreshes credentials that are
-# within 10 minutes of expiry, at most once a minute, never with an interactive login.
+# The segment for the active profile (in $__sso_env_segment). Credentials within 10 minutes
+# of expiry are refreshed in the background, at most once a minute, never with an interactive
+# login; $SSO_ENV_NOTICE (exported, for starship) says `login-needed` or `offline` until a
+# refresh succeeds.
 __sso_env_update() {
     local -i now left
-    local when out
+    local when
+    __sso_env_collect
     if [[ -z ${SSO_ENV_PROFILE-} || ${SSO_ENV_EXPIRES_AT-} != <-> ]]; then
         __sso_env_segment=''
+        unset SSO_ENV_NOTICE
         return 0
     fi
     now=$EPOCHSECONDS
     left=$(( SSO_ENV_EXPIRES_AT - now ))
-    if (( left < {{warn_secs}} )) && [[ ${SSO_ENV_AUTO_REFRESH-1} != 0 ]] && (( now - __sso_env_last_try >= {{retry_secs}} )); then
+    # A refresh not done after five tries' time (killed, its files removed) is given up.
+    if (( left < {{warn_secs}} )) && [[ ${SSO_ENV_AUTO_REFRESH-1} != 0 ]] && (( now - __sso_env_last_try >= {{retry_secs}} )) && { [[ -z $__sso_env_job ]] || (( now - __sso_env_last_try >= 5 * {{retry_secs}} )) }; then
         __sso_env_last_try=$now
-        if out="$("$__sso_env_exe" export --no-login --format zsh -- "$SSO_ENV_PROFILE" 2>/dev/null)"; then
-            eval "$out"
-            __sso_env_login_needed=''
-            left=$(( SSO_ENV_EXPIRES_AT - now ))
-        else
-            __sso_env_login_needed=1
-        fi
+        __sso_env_refresh
     fi
     if (( left <= 0 )); then
         when='expired'
@@ -73,8 +74,48 @@ __sso_env_update() {
     else
         printf -v when '%dh%02dm' $(( left / 3600 )) $(( left % 3600 / 60 ))
     fi
-    [[ -n $__sso_env_login_needed ]] && when="$when login-needed"
+    [[ -n ${SSO_ENV_NOTICE-} ]] && when="$when $SSO_ENV_NOTICE"
     __sso_env_segment="(${SSO_ENV_PROFILE} ${SSO_ENV_ROLE_NAME-} ${when}) "
+    return 0
+}
+
+# Starts `export --no-login` in the background (`&!`: no job, no messages), so that no prompt
+# waits for the network. Its output and status go to a private directory (mktemp -d: 0700).
+__sso_env_refresh() {
+    if [[ -z $__sso_env_dir || ! -d $__sso_env_dir ]]; then
+        __sso_env_dir=$(mktemp -d) || return 0
+    fi
+    __sso_env_job=$SSO_ENV_PROFILE
+    : >| "$__sso_env_dir/status"
+    (
+        umask 077
+        "$__sso_env_exe" export --no-login --format zsh -- "$__sso_env_job" >| "$__sso_env_dir/out" 2>/dev/null
+        print -r -- $? >| "$__sso_env_dir/status"
+    ) </dev/null >/dev/null 2>&1 &!
+    return 0
+}
+
+# Applies a finished background refresh: the credentials, or what stopped it (sso-env's exit
+# codes: {{exit_login_needed}} needs a sign-in, {{exit_offline}} could not reach Identity Center).
+__sso_env_collect() {
+    [[ -n $__sso_env_job ]] || return 0
+    local rc=''
+    [[ -r $__sso_env_dir/status ]] || return 0
+    read -r rc < "$__sso_env_dir/status"
+    [[ $rc == <-> ]] || return 0
+    if [[ $__sso_env_job == "${SSO_ENV_PROFILE-}" ]]; then
+        case $rc in
+            0) source "$__sso_env_dir/out"; unset SSO_ENV_NOTICE ;;
+            {{exit_login_needed}}) export SSO_ENV_NOTICE=login-needed ;;
+            {{exit_offline}}) export SSO_ENV_NOTICE=offline ;;
+            *) export SSO_ENV_NOTICE=refresh-failed ;;
+        esac
+    fi
+    # The credentials do not stay on disk.
+    : >| "$__sso_env_dir/out"
+    : >| "$__sso_env_dir/status"
+    __sso_env_job=''
+    return 0
 }
 
 # For a prompt of your own (with --no-prompt): call this, or use $__sso_env_segment.
@@ -85,22 +126,65 @@ sso_env_prompt_segment() {
 __sso_env_precmd() {
     __sso_env_update
     [[ $__sso_env_prompt == 1 ]] || return 0
-    # starship and powerlevel10k show AWS_PROFILE and AWS_CREDENTIAL_EXPIRATION themselves.
-    [[ -n ${STARSHIP_SHELL-} ]] && return 0
-    (( ${+functions[p10k]} )) && return 0
-    # Swap our previous segment for the new one at the start of PROMPT. `%` is escaped so the
-    # text is shown as it is (prompt_subst is not needed and not touched).
-    local shown=${__sso_env_segment//\%/%%}
-    if [[ -n $__sso_env_shown && $PROMPT == "$__sso_env_shown"* ]]; then
-        PROMPT=${PROMPT#"$__sso_env_shown"}
+    # starship and powerlevel10k draw AWS_PROFILE and AWS_CREDENTIAL_EXPIRATION themselves
+    # (and p10k users can add `sso_env`, below). starship is known by its prompt function:
+    # STARSHIP_SHELL is inherited by shells without it.
+    (( ${+functions[prompt_starship_precmd]} || ${+functions[starship_precmd]} || ${+functions[p10k]} )) && return 0
+    # Run after every other precmd, so that one rebuilding PROMPT (vcs_info, a theme) is seen.
+    if [[ ${precmd_functions[-1]} != __sso_env_precmd ]]; then
+        precmd_functions=(${precmd_functions:#__sso_env_precmd} __sso_env_precmd)
     fi
-    PROMPT="$shown$PROMPT"
-    __sso_env_shown=$shown
+    __sso_env_place
 }
 
+# Puts the segment in PROMPT as a reference, so that its text is shown, never run or read as
+# prompt escapes, under any option, and prompts that copy PROMPT (a venv's activate, a
+# re-sourced zshrc) copy the reference, not a text that would go stale: `%27v` (psvar[27],
+# inserted as it is) with prompt_percent (the default), else `${__sso_env_subst}` with
+# prompt_subst, else the text itself (`!` doubled for prompt_bang), swapped wherever it went.
+__sso_env_place() {
+    local seg=$__sso_env_segment want
+    [[ -o prompt_bang ]] && seg=${seg//\!/!!}
+    if [[ -o prompt_percent ]]; then
+        psvar[27]=$__sso_env_segment
+        want='%27v'
+    elif [[ -o prompt_subst ]]; then
+        __sso_env_subst=$seg
+        want='${__sso_env_subst}'
+    else
+        want=$seg
+    fi
+    if [[ -n $__sso_env_placed && $__sso_env_placed != "$want" ]]; then
+        PROMPT=${PROMPT//"$__sso_env_placed"/}
+    fi
+    if [[ -n $want && $PROMPT != *"$want"* ]]; then
+        PROMPT="$want$PROMPT"
+    fi
+    __sso_env_placed=$want
+    return 0
+}
+
+typeset -g __sso_env_placed __sso_env_subst
 if (( ${precmd_functions[(Ie)__sso_env_precmd]:-0} == 0 )); then
     precmd_functions+=(__sso_env_precmd)
 fi
+
+# powerlevel10k: add `sso_env` to POWERLEVEL9K_LEFT_PROMPT_ELEMENTS (or _RIGHT_) for profile,
+# role and time left: `!` under 10 minutes, then `expired`, `login-needed` or `offline`. States
+# OK, WARN and EXPIRED (POWERLEVEL9K_SSO_ENV_WARN_FOREGROUND=...); `%` is escaped, and p10k does
+# not expand the text further, so it is shown as it is.
+prompt_sso_env() {
+    __sso_env_update
+    [[ -n $__sso_env_segment ]] || return 0
+    local text=${${__sso_env_segment#\(}%\) } state=OK fg=208
+    local -i left=$(( SSO_ENV_EXPIRES_AT - EPOCHSECONDS ))
+    if (( left <= 0 )); then
+        state=EXPIRED fg=1
+    elif (( left < {{warn_secs}} )) || [[ -n ${SSO_ENV_NOTICE-} ]]; then
+        state=WARN fg=3
+    fi
+    p10k segment -s $state -f $fg -t "${text//\%/%%}"
+}
 
 __sso_env_complete() {
     local -a names
