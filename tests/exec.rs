@@ -223,7 +223,7 @@ fn a_file_that_is_not_executable_is_126_permission_denied() {
             "{cmd_name}: {line}"
         );
         let bash = std::process::Command::new("bash")
-            .args(["-c", &format!("{cmd_name}")])
+            .args(["-c", cmd_name])
             .env(
                 "PATH",
                 path.map_or("/usr/bin:/bin".into(), |d| {
