@@ -9,3 +9,4 @@ pub(crate) mod paths;
 pub(crate) mod pyjson;
 pub(crate) mod role_cache;
 pub(crate) mod sso_cache;
+pub(crate) mod validate;
