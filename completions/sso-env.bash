@@ -198,11 +198,11 @@ _sso__env() {
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "bash zsh fish powershell cmd sh dotenv json process" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bash zsh fish powershell cmd sh dotenv env-no-export docker-env json process" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "bash zsh fish powershell cmd sh dotenv json process" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bash zsh fish powershell cmd sh dotenv env-no-export docker-env json process" -- "${cur}"))
                     return 0
                     ;;
                 --region)
@@ -532,11 +532,11 @@ _sso__env() {
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "bash zsh fish powershell cmd sh dotenv json process" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bash zsh fish powershell cmd sh dotenv env-no-export docker-env json process" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "bash zsh fish powershell cmd sh dotenv json process" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bash zsh fish powershell cmd sh dotenv env-no-export docker-env json process" -- "${cur}"))
                     return 0
                     ;;
                 *)
