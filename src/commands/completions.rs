@@ -7,7 +7,7 @@ use crate::cli::Cli;
 use crate::error::Result;
 
 #[derive(Args)]
-#[command(after_help = "Install (or eval/source the output at startup):\n  \
+#[command(after_help = "Examples (install, or load at startup):\n  \
     bash: sso-env completions bash > ~/.local/share/bash-completion/completions/sso-env\n  \
     zsh:  eval \"$(sso-env completions zsh)\"   (in ~/.zshrc, after compinit)\n  \
     fish: sso-env completions fish > ~/.config/fish/completions/sso-env.fish")]
