@@ -22,6 +22,9 @@ pub(crate) fn pick(names: &[String]) -> Result<Option<String>> {
             Error::new("the picker needs a terminal; name the profile instead").with_code(2),
         );
     }
+    if !super::capable() {
+        return pick_by_line(names).map_err(|e| Error::new(format!("terminal error: {e}")));
+    }
     let mut ui = Ui::open().map_err(|e| Error::new(format!("cannot use the terminal: {e}")))?;
     let result = ui.run(names);
     ui.close();
@@ -139,6 +142,47 @@ impl Ui {
             queue!(self.out, cursor::MoveToNextLine(1))?;
         }
         self.out.flush()
+    }
+}
+
+/// The picker for a terminal without escape sequences (`TERM=dumb`): a numbered list and a
+/// line read from stdin; a number, or text that matches one name (as the fuzzy filter does).
+fn pick_by_line(names: &[String]) -> std::io::Result<Option<String>> {
+    let mut shown: Vec<&str> = names.iter().map(String::as_str).collect();
+    let mut err = std::io::stderr();
+    loop {
+        for (i, name) in shown.iter().enumerate() {
+            writeln!(err, "{:>4}) {}", i + 1, clip(name, usize::MAX))?;
+        }
+        write!(
+            err,
+            "AWS profile (number or part of a name; empty: cancel)> "
+        )?;
+        err.flush()?;
+        let mut line = String::new();
+        if std::io::stdin().read_line(&mut line)? == 0 {
+            return Ok(None);
+        }
+        let answer = line.trim();
+        if answer.is_empty() {
+            return Ok(None);
+        }
+        if let Some(name) = answer
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| shown.get(n.wrapping_sub(1)))
+        {
+            return Ok(Some(name.to_string()));
+        }
+        if let Some(name) = shown.iter().find(|n| **n == answer) {
+            return Ok(Some(name.to_string()));
+        }
+        let matches = filter(names, answer);
+        match matches.as_slice() {
+            [one] => return Ok(Some(one.to_string())),
+            [] => writeln!(err, "no profile matches {answer:?}")?,
+            _ => shown = matches,
+        }
     }
 }
 
