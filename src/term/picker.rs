@@ -186,11 +186,17 @@ fn pick_by_line(names: &[String]) -> std::io::Result<Option<String>> {
     }
 }
 
-/// Names as shown: control characters made visible, cut to the width.
+/// Names as shown: control characters made visible, cut to `width` display columns (CJK
+/// takes two).
 fn clip(s: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let mut used = 0;
     s.chars()
         .map(|c| if c.is_control() { '?' } else { c })
-        .take(width)
+        .take_while(|c| {
+            used += c.width().unwrap_or(0);
+            used <= width
+        })
         .collect()
 }
 
@@ -259,6 +265,8 @@ mod tests {
             ["koa-prod-admin", "koa-dev-customer"]
         );
         assert_eq!(filter(&names, "").len(), 4);
+        assert_eq!(clip("開発-本番", 5), "開発-");
+        assert_eq!(clip("a\u{1b}b", 9), "a?b");
         assert!(filter(&names, "zz").is_empty());
     }
 }
