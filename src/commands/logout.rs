@@ -89,10 +89,15 @@ fn remind_exported(same_session: impl Fn(&str) -> bool) {
     if !same_session(&active) {
         return;
     }
+    let now = crate::timefmt::now();
     let until = std::env::var("AWS_CREDENTIAL_EXPIRATION")
         .ok()
-        .filter(|t| crate::timefmt::parse(t).is_some_and(|t| t > crate::timefmt::now()))
-        .map_or_else(|| "until they expire".to_string(), |t| format!("until {t}"));
+        .and_then(|t| crate::timefmt::parse(&t).map(|secs| (t, secs)))
+        .filter(|(_, secs)| *secs > now)
+        .map_or_else(
+            || "until they expire".to_string(),
+            |(t, secs)| format!("until {t} ({} left)", super::profiles::left(secs - now)),
+        );
     eprintln!(
         "sso-env: this shell still holds role credentials of {} {until}; \
          remove them with: use-profile --clear (or eval \"$(sso-env unset)\")",
