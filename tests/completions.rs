@@ -229,3 +229,30 @@ fn which_tmux() -> Option<std::path::PathBuf> {
         .map(|d| d.join("tmux"))
         .find(|p| p.is_file())
 }
+
+/// The bash init hook loads this script on first use and calls `_sso__env`: the name both
+/// sides rely on. Options complete through the hook too.
+#[test]
+fn bash_hook_completes_options_through_the_script() {
+    let sb = support::Sandbox::empty();
+    let bin_dir = support::bin().parent().unwrap().to_path_buf();
+    let probe = "eval \"$(sso-env init bash)\"\n\
+                 COMP_WORDS=(sso-env login --pr); COMP_CWORD=2\n\
+                 __sso_env_cli_complete sso-env --pr login\n\
+                 printf '%s\\n' \"${COMPREPLY[@]}\"\n";
+    let mut cmd = std::process::Command::new("bash");
+    sb.clean_env(&mut cmd);
+    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap());
+    let out = cmd
+        .env("PATH", path)
+        .args(["--norc", "--noprofile", "-c", probe])
+        .output()
+        .unwrap();
+    let got = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        got.lines().collect::<Vec<_>>(),
+        ["--profile"],
+        "{got}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
