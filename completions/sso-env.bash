@@ -19,9 +19,6 @@ _sso__env() {
             sso__env,completions)
                 cmd="sso__env__subcmd__completions"
                 ;;
-            sso__env,configure)
-                cmd="sso__env__subcmd__configure"
-                ;;
             sso__env,console)
                 cmd="sso__env__subcmd__console"
                 ;;
@@ -52,9 +49,6 @@ _sso__env() {
             sso__env,profiles)
                 cmd="sso__env__subcmd__profiles"
                 ;;
-            sso__env,setup)
-                cmd="sso__env__subcmd__configure"
-                ;;
             sso__env,status)
                 cmd="sso__env__subcmd__status"
                 ;;
@@ -63,9 +57,6 @@ _sso__env() {
                 ;;
             sso__env__subcmd__help,completions)
                 cmd="sso__env__subcmd__help__subcmd__completions"
-                ;;
-            sso__env__subcmd__help,configure)
-                cmd="sso__env__subcmd__help__subcmd__configure"
                 ;;
             sso__env__subcmd__help,console)
                 cmd="sso__env__subcmd__help__subcmd__console"
@@ -110,7 +101,7 @@ _sso__env() {
 
     case "${cmd}" in
         sso__env)
-            opts="-h -V --help --version configure setup export unset exec login logout init profiles discover console status pick completions help"
+            opts="-h -V --help --version export unset exec login logout init profiles discover console status pick completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -123,7 +114,7 @@ _sso__env() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__env__subcmd__completions)
+        sso__env__subcmd__completions)
             opts="-h --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -137,61 +128,7 @@ _sso__env() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__env__subcmd__configure)
-            opts="-h --start-url --region --session --scopes --all --account --role --profile --name-template --profile-region --output --force --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --start-url)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --region)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --session)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --scopes)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --account)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --role)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --name-template)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --profile-region)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --output)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        sso__subcmd__env__subcmd__console)
+        sso__env__subcmd__console)
             opts="-h --print --destination --no-login --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -209,7 +146,7 @@ _sso__env() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__env__subcmd__discover)
+        sso__env__subcmd__discover)
             opts="-h --sso-session --write --name-template --region --no-login --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -235,7 +172,7 @@ _sso__env() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__env__subcmd__exec)
+        sso__env__subcmd__exec)
             opts="-h --region --no-login --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -253,7 +190,7 @@ _sso__env() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__env__subcmd__export)
+        sso__env__subcmd__export)
             opts="-f -h --format --region --no-login --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -261,11 +198,11 @@ _sso__env() {
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "bash zsh fish powershell cmd sh dotenv json process" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bash zsh fish powershell cmd sh dotenv env-no-export docker-env json process" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "bash zsh fish powershell cmd sh dotenv json process" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bash zsh fish powershell cmd sh dotenv env-no-export docker-env json process" -- "${cur}"))
                     return 0
                     ;;
                 --region)
@@ -279,8 +216,8 @@ _sso__env() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__env__subcmd__help)
-            opts="configure export unset exec login logout init profiles discover console status pick completions help"
+        sso__env__subcmd__help)
+            opts="export unset exec login logout init profiles discover console status pick completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -293,7 +230,7 @@ _sso__env() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__env__subcmd__help__subcmd__completions)
+        sso__env__subcmd__help__subcmd__completions)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -307,7 +244,7 @@ _sso__env() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__env__subcmd__help__subcmd__configure)
+        sso__env__subcmd__help__subcmd__console)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -321,7 +258,7 @@ _sso__env() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__env__subcmd__help__subcmd__console)
+        sso__env__subcmd__help__subcmd__discover)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -335,7 +272,7 @@ _sso__env() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__env__subcmd__help__subcmd__discover)
+        sso__env__subcmd__help__subcmd__exec)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -349,7 +286,7 @@ _sso__env() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__env__subcmd__help__subcmd__exec)
+        sso__env__subcmd__help__subcmd__export)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -363,7 +300,7 @@ _sso__env() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__env__subcmd__help__subcmd__export)
+        sso__env__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -377,7 +314,7 @@ _sso__env() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__env__subcmd__help__subcmd__help)
+        sso__env__subcmd__help__subcmd__init)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -391,7 +328,7 @@ _sso__env() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__env__subcmd__help__subcmd__init)
+        sso__env__subcmd__help__subcmd__login)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -405,7 +342,7 @@ _sso__env() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__env__subcmd__help__subcmd__login)
+        sso__env__subcmd__help__subcmd__logout)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -419,7 +356,7 @@ _sso__env() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__env__subcmd__help__subcmd__logout)
+        sso__env__subcmd__help__subcmd__pick)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -433,7 +370,7 @@ _sso__env() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__env__subcmd__help__subcmd__pick)
+        sso__env__subcmd__help__subcmd__profiles)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -447,7 +384,7 @@ _sso__env() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__env__subcmd__help__subcmd__profiles)
+        sso__env__subcmd__help__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -461,7 +398,7 @@ _sso__env() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__env__subcmd__help__subcmd__status)
+        sso__env__subcmd__help__subcmd__unset)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -475,21 +412,7 @@ _sso__env() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__env__subcmd__help__subcmd__unset)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        sso__subcmd__env__subcmd__init)
+        sso__env__subcmd__init)
             opts="-h --cmd --no-prompt --picker-key --exe --help bash zsh fish powershell cmd"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -515,7 +438,7 @@ _sso__env() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__env__subcmd__login)
+        sso__env__subcmd__login)
             opts="-h --profile --sso-session --device-code --no-browser --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -537,7 +460,7 @@ _sso__env() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__env__subcmd__logout)
+        sso__env__subcmd__logout)
             opts="-h --profile --sso-session --all --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -559,7 +482,7 @@ _sso__env() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__env__subcmd__pick)
+        sso__env__subcmd__pick)
             opts="-h --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -573,7 +496,7 @@ _sso__env() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__env__subcmd__profiles)
+        sso__env__subcmd__profiles)
             opts="-h --names --json --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -587,7 +510,7 @@ _sso__env() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__env__subcmd__status)
+        sso__env__subcmd__status)
             opts="-h --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -601,7 +524,7 @@ _sso__env() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__env__subcmd__unset)
+        sso__env__subcmd__unset)
             opts="-f -h --format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -609,11 +532,11 @@ _sso__env() {
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "bash zsh fish powershell cmd sh dotenv json process" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bash zsh fish powershell cmd sh dotenv env-no-export docker-env json process" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "bash zsh fish powershell cmd sh dotenv json process" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bash zsh fish powershell cmd sh dotenv env-no-export docker-env json process" -- "${cur}"))
                     return 0
                     ;;
                 *)

@@ -74,6 +74,8 @@ powershell\t''
 cmd\t''
 sh\t''
 dotenv\t''
+env-no-export\t''
+docker-env\t''
 json\t'The variables as one JSON object'
 process\t'The AWS `credential_process` JSON (Version 1)'"
 complete -c sso-env -n "__fish_sso_env_using_subcommand export" -l region -d 'Region to export instead of $AWS_REGION or the profile\'s' -r
@@ -86,6 +88,8 @@ powershell\t''
 cmd\t''
 sh\t''
 dotenv\t''
+env-no-export\t''
+docker-env\t''
 json\t'The variables as one JSON object'
 process\t'The AWS `credential_process` JSON (Version 1)'"
 complete -c sso-env -n "__fish_sso_env_using_subcommand unset" -s h -l help -d 'Print help (see more with \'--help\')'

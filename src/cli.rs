@@ -63,6 +63,12 @@ enum Cmd {
 pub fn run() -> Result<i32> {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
+        Err(e) if exec_command_without_dashes(&e) => {
+            return Err(Error::new(
+                "put the command after --: sso-env exec [PROFILE] -- COMMAND [ARGS...]",
+            )
+            .with_code(2))
+        }
         Err(e) => return clap_error(e),
     };
     match cli.command {
@@ -89,6 +95,28 @@ pub(crate) fn print(text: &str) -> Result<i32> {
         Ok(()) => Ok(0),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(141),
         Err(e) => Err(Error::new(format!("cannot write output: {e}"))),
+    }
+}
+
+/// `sso-env exec prof echo hi` (or `exec echo hi` with $AWS_PROFILE): clap sees a stray
+/// argument or no COMMAND, where the user meant a command and forgot the `--`.
+fn exec_command_without_dashes(e: &clap::Error) -> bool {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let sub = args.iter().find(|a| !a.starts_with('-'));
+    if sub.map(String::as_str) != Some("exec") || args.iter().any(|a| a == "--") {
+        return false;
+    }
+    match e.kind() {
+        ErrorKind::MissingRequiredArgument => true,
+        ErrorKind::UnknownArgument => !matches!(
+            e.get(ContextKind::InvalidArg),
+            Some(ContextValue::String(a)) if a.starts_with('-')
+        ),
+        _ => false,
     }
 }
 

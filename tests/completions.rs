@@ -1,7 +1,11 @@
 //! The completion scripts in `completions/` are what `sso-env completions SHELL` prints now.
 //! Regenerate them with `UPDATE_COMPLETIONS=1 cargo test --test completions`.
 
+#[path = "support/shells.rs"]
+mod shells;
 mod support;
+#[path = "support/tmux.rs"]
+mod tmux;
 
 use std::path::Path;
 
@@ -68,5 +72,187 @@ fn completion_scripts_load_in_their_shells() {
     assert!(
         String::from_utf8_lossy(&out.stdout).contains("sso-env"),
         "bash registers the completion"
+    );
+}
+
+/// Every long option `sso-env SUB --help` lists.
+fn long_options(sb: &support::Sandbox, sub: &str) -> Vec<String> {
+    let help = sb.ok(&[sub, "--help"]);
+    // Option lines look like `  -f, --format <FORMAT>  text`: the flags come first.
+    let mut opts: Vec<String> = help
+        .lines()
+        .flat_map(|l| {
+            l.split_whitespace()
+                .map(|w| w.trim_end_matches(','))
+                .take_while(|w| w.starts_with('-'))
+                .filter(|w| w.starts_with("--"))
+                .map(|w| w.split('=').next().unwrap().to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    opts.sort();
+    opts.dedup();
+    opts
+}
+
+const SUBCOMMANDS: [&str; 11] = [
+    "export",
+    "unset",
+    "exec",
+    "login",
+    "logout",
+    "init",
+    "profiles",
+    "discover",
+    "console",
+    "status",
+    "completions",
+];
+
+/// bash: the generated function, called as bash calls it, completes every subcommand's options.
+#[test]
+fn bash_completes_every_subcommands_options() {
+    let sb = support::Sandbox::empty();
+    let script = sb.ok(&["completions", "bash"]);
+    let mut checked = 0;
+    for sub in SUBCOMMANDS {
+        for opt in long_options(&sb, sub) {
+            let prefix = &opt[..opt.len().min(4)];
+            let probe = format!(
+                "{script}\nCOMP_WORDS=(sso-env {sub} {prefix}); COMP_CWORD=2\n\
+                 _sso__env sso-env {prefix} {sub}\nprintf '%s\\n' \"${{COMPREPLY[@]}}\"\n"
+            );
+            let out = std::process::Command::new("bash")
+                .args(["--norc", "--noprofile", "-c", &probe])
+                .output()
+                .unwrap();
+            let got = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                got.lines().any(|l| l == opt),
+                "bash: `sso-env {sub} {prefix}<Tab>` offers {got:?}, not {opt}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 20, "only {checked} options found");
+    // And subcommands by prefix.
+    let probe = format!(
+        "{script}\nCOMP_WORDS=(sso-env lo); COMP_CWORD=1\n_sso__env sso-env lo sso-env\n\
+         printf '%s\\n' \"${{COMPREPLY[@]}}\"\n"
+    );
+    let out = std::process::Command::new("bash")
+        .args(["--norc", "--noprofile", "-c", &probe])
+        .output()
+        .unwrap();
+    let got = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(got.lines().collect::<Vec<_>>(), ["login", "logout"]);
+}
+
+/// fish: `sso-env completions fish | source` offers subcommands and options.
+#[test]
+fn fish_completes_subcommands_and_options() {
+    if !shells::available("fish") {
+        eprintln!("SKIPPED: fish is not installed (.ci/run installs it)");
+        return;
+    }
+    let sb = support::Sandbox::empty();
+    let mut cmd = std::process::Command::new("fish");
+    sb.clean_env(&mut cmd);
+    let bin = support::bin();
+    let script = format!(
+        "'{}' completions fish | source\n\
+         complete -C 'sso-env lo'; echo ---; complete -C 'sso-env login --pr'; echo ---\n\
+         complete -C 'sso-env export --format '",
+        bin.display()
+    );
+    let out = cmd.args(["--no-config", "-c", &script]).output().unwrap();
+    let got = String::from_utf8_lossy(&out.stdout);
+    let parts: Vec<Vec<&str>> = got
+        .split("---\n")
+        .map(|p| p.lines().map(|l| l.split('\t').next().unwrap()).collect())
+        .collect();
+    assert_eq!(parts[0], ["login", "logout"], "{got}");
+    assert_eq!(parts[1], ["--profile"], "{got}");
+    assert!(
+        parts[2].contains(&"fish") && parts[2].contains(&"dotenv"),
+        "{got}"
+    );
+}
+
+/// zsh: `eval "$(sso-env completions zsh)"` after compinit completes, typed with a real Tab.
+#[test]
+fn zsh_completes_after_eval() {
+    if !shells::available("zsh") || which_tmux().is_none() {
+        eprintln!("SKIPPED: zsh or tmux is not installed (.ci/run installs them)");
+        return;
+    }
+    let sb = support::Sandbox::empty();
+    let path = format!(
+        "{}:{}",
+        support::bin().parent().unwrap().display(),
+        std::env::var("PATH").unwrap()
+    );
+    let t = tmux::Tmux::start(&format!(
+        "cd '{home}' && exec env -i HOME='{home}' PATH='{path}' TERM=xterm-256color LANG=C.UTF-8 zsh -f -i",
+        home = sb.home().display()
+    ));
+    t.line("PROMPT='$ '; autoload -Uz compinit && compinit -u");
+    t.line("eval \"$(sso-env completions zsh)\"");
+    t.run("true");
+    t.keys_literal("sso-env login --pr");
+    t.key("Tab");
+    t.wait_for("--profile completed", |s| {
+        s.lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .is_some_and(|l| l.contains("sso-env login --profile"))
+    });
+    t.key("C-c");
+    t.wait_for("an empty command line", |s| {
+        s.lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .is_some_and(|l| l.trim_end() == "$")
+    });
+    t.keys_literal("sso-env disc");
+    t.key("Tab");
+    t.wait_for("discover completed", |s| {
+        s.lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .is_some_and(|l| l.trim_end().ends_with("sso-env discover"))
+    });
+}
+
+fn which_tmux() -> Option<std::path::PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|d| d.join("tmux"))
+        .find(|p| p.is_file())
+}
+
+/// The bash init hook loads this script on first use and calls `_sso__env`: the name both
+/// sides rely on. Options complete through the hook too.
+#[test]
+fn bash_hook_completes_options_through_the_script() {
+    let sb = support::Sandbox::empty();
+    let bin_dir = support::bin().parent().unwrap().to_path_buf();
+    let probe = "eval \"$(sso-env init bash)\"\n\
+                 COMP_WORDS=(sso-env login --pr); COMP_CWORD=2\n\
+                 __sso_env_cli_complete sso-env --pr login\n\
+                 printf '%s\\n' \"${COMPREPLY[@]}\"\n";
+    let mut cmd = std::process::Command::new("bash");
+    sb.clean_env(&mut cmd);
+    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap());
+    let out = cmd
+        .env("PATH", path)
+        .args(["--norc", "--noprofile", "-c", probe])
+        .output()
+        .unwrap();
+    let got = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        got.lines().collect::<Vec<_>>(),
+        ["--profile"],
+        "{got}{}",
+        String::from_utf8_lossy(&out.stderr)
     );
 }

@@ -144,8 +144,6 @@ fn missing_command_is_127_with_its_name() {
         line.contains("command not found: no-such-command-xyz"),
         "{line}"
     );
-    let line = sb.fails(&["exec", "koa-dev-customer"]);
-    assert!(line.contains("<COMMAND>"), "{line}");
 }
 
 #[test]
@@ -181,4 +179,76 @@ fn profile_defaults_to_aws_profile_so_nesting_works() {
         .output()
         .unwrap();
     assert_eq!(env0(&out.stdout)["SSO_ENV_ACCOUNT_ID"], "111111111111");
+}
+
+#[test]
+fn a_command_without_double_dash_is_told_where_it_goes() {
+    let sb = signed_in();
+    for (args, profile) in [
+        (&["exec", "koa-dev-customer", "echo", "hi"][..], None),
+        (&["exec", "echo", "hi"][..], Some("koa-dev-customer")),
+        (&["exec", "echo"][..], Some("koa-dev-customer")),
+        (&["exec", "koa-dev-customer"][..], None),
+    ] {
+        let mut cmd = sb.command(args);
+        if let Some(p) = profile {
+            cmd.env("AWS_PROFILE", p);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let line = fails_cleanly(&out, &format!("{args:?}"));
+        assert!(
+            line.contains("put the command after --")
+                && line.contains("sso-env exec [PROFILE] -- COMMAND"),
+            "{args:?}: {line}"
+        );
+    }
+    // An unknown option is still named as such.
+    let line = sb.fails(&["exec", "--bogus", "--", "true"]);
+    assert!(line.contains("'--bogus'"), "{line}");
+}
+
+#[test]
+fn a_file_that_is_not_executable_is_126_permission_denied() {
+    use std::os::unix::fs::PermissionsExt;
+    let sb = signed_in();
+    let script = sb.home().join("script.sh");
+    std::fs::write(&script, "#!/bin/sh\necho ran\n").unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let bin_dir = sb.home().join("bin");
+    std::fs::create_dir(&bin_dir).unwrap();
+    std::fs::copy(&script, bin_dir.join("only-readable")).unwrap();
+    // By path, and found on PATH only as a file without the x bit: bash says the same.
+    for (cmd_name, path) in [
+        ("./script.sh", None),
+        (script.to_str().unwrap(), None),
+        ("only-readable", Some(&bin_dir)),
+    ] {
+        let mut cmd = sb.command(&["exec", "koa-dev-customer", "--", cmd_name]);
+        if let Some(dir) = path {
+            cmd.env("PATH", format!("{}:/usr/bin:/bin", dir.display()));
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(126), "{cmd_name}");
+        let line = fails_cleanly(&out, cmd_name);
+        assert!(
+            line.contains("permission denied") && line.contains(cmd_name),
+            "{cmd_name}: {line}"
+        );
+        let bash = std::process::Command::new("bash")
+            .args(["-c", cmd_name])
+            .env(
+                "PATH",
+                path.map_or("/usr/bin:/bin".into(), |d| {
+                    format!("{}:/usr/bin:/bin", d.display())
+                }),
+            )
+            .current_dir(sb.home())
+            .output()
+            .unwrap();
+        assert_eq!(bash.status.code(), Some(126), "bash agrees for {cmd_name}");
+    }
+    // A directory, too.
+    let out = sb.run(&["exec", "koa-dev-customer", "--", "./bin"]);
+    assert_eq!(out.status.code(), Some(126));
 }

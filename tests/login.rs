@@ -463,16 +463,17 @@ fn a_revoked_token_is_discarded() {
 fn login_on_demand_at_a_terminal_but_not_in_ci_or_with_no_login() {
     let sb = Sandbox::new();
     // `script` gives sso-env a terminal, as a person's shell would.
+    // stderr goes to a file (captured, as by the AWS CLI), or with "tty" stays on the terminal.
     let run = |extra_env: &[(&str, &str)], args: &str| {
         let mut cmd = Command::new("script");
         sb.clean_env(&mut cmd);
+        let (args, stderr_to) = match args.strip_suffix(" tty") {
+            Some(a) => (a, "&1".to_string()),
+            None => (args, sb.home().join("stderr").display().to_string()),
+        };
         cmd.args([
             "-qec",
-            &format!(
-                "{} {args} 2>{}",
-                support::bin().display(),
-                sb.home().join("stderr").display()
-            ),
+            &format!("{} {args} 2>{stderr_to}", support::bin().display()),
             "/dev/null",
         ])
         .env("BROWSER", fake_browser())
@@ -497,10 +498,18 @@ fn login_on_demand_at_a_terminal_but_not_in_ci_or_with_no_login() {
         "{stderr}"
     );
     assert_eq!(sb.server.count("CreateToken"), 0);
+    // stdin a terminal but stderr captured (a credential_process): nobody would see a sign-in.
     let (out, stderr) = run(&[], "export koa-dev-customer --format json");
-    assert!(out.status.success(), "{stderr}");
-    assert!(stderr.contains("signing in"), "{stderr}");
+    assert!(
+        !out.status.success() && stderr.contains("run: sso-env login"),
+        "{stderr}"
+    );
+    assert_eq!(sb.server.count("CreateToken"), 0);
+    // stderr on the terminal too: the sign-in runs there, stdout has only the JSON.
+    let (out, _) = run(&[], "export koa-dev-customer --format json tty");
     let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(stdout.contains("signing in"), "{stdout}");
     let json = stdout
         .lines()
         .find(|l| l.starts_with('{'))

@@ -5,6 +5,7 @@
 //! is returned. Nesting is allowed: the inner profile's variables replace the outer ones.
 
 use std::ffi::OsString;
+use std::path::PathBuf;
 use std::process::Command;
 
 use clap::Args;
@@ -50,12 +51,7 @@ fn run(argv: &[OsString], vars: &Vars) -> Result<i32> {
             .with_code(2)
     })?;
     let shown = program.to_string_lossy();
-    let path = which::which(program).map_err(|_| {
-        Error::new(format!(
-            "command not found: {shown}; check the name and your PATH"
-        ))
-        .with_code(127)
-    })?;
+    let path = find_program(program, &shown)?;
     let mut cmd = Command::new(&path);
     cmd.args(args);
     for name in &vars.unset {
@@ -67,17 +63,43 @@ fn run(argv: &[OsString], vars: &Vars) -> Result<i32> {
     spawn(cmd, program, &shown)
 }
 
+/// The file to run, found as a shell would: a name with a slash as is, otherwise on PATH.
+fn find_program(program: &OsString, shown: &str) -> Result<PathBuf> {
+    let has_separator = std::path::Path::new(program).components().count() > 1;
+    if cfg!(unix) && has_separator {
+        // exec reports what is wrong with it (missing, a directory, no x bit).
+        return Ok(PathBuf::from(program));
+    }
+    which::which(program).map_err(|_| {
+        // bash: a name found on PATH only as a file without the x bit is 126, not 127.
+        let not_executable = std::env::var_os("PATH").is_some_and(|paths| {
+            std::env::split_paths(&paths).any(|dir| dir.join(program).is_file())
+        });
+        if not_executable {
+            Error::new(format!(
+                "permission denied: {shown} is on PATH but not executable"
+            ))
+            .with_code(126)
+        } else {
+            Error::new(format!(
+                "command not found: {shown}; check the name and your PATH"
+            ))
+            .with_code(127)
+        }
+    })
+}
+
 #[cfg(unix)]
 fn spawn(mut cmd: Command, program: &OsString, shown: &str) -> Result<i32> {
     use std::os::unix::process::CommandExt;
     // Keep argv[0] as the user typed it, as a shell would.
     let err = cmd.arg0(program).exec();
-    let code = if err.kind() == std::io::ErrorKind::NotFound {
-        127
-    } else {
-        126
+    let (what, code) = match err.kind() {
+        std::io::ErrorKind::NotFound => ("no such file or directory".to_string(), 127),
+        std::io::ErrorKind::PermissionDenied => ("permission denied".to_string(), 126),
+        _ => (err.to_string(), 126),
     };
-    Err(Error::new(format!("cannot run {shown}: {err}")).with_code(code))
+    Err(Error::new(format!("cannot run {shown}: {what}")).with_code(code))
 }
 
 #[cfg(windows)]

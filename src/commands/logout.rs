@@ -54,17 +54,54 @@ enum Target {
 }
 
 fn run(target: Target) -> Result<()> {
-    match target {
-        Target::All => all(),
+    let (config, sso) = match target {
+        Target::All => {
+            all()?;
+            remind_exported(|_| true);
+            return Ok(());
+        }
         Target::Profile(name) => {
             let config = Config::load()?;
-            one(&config, &config.login_settings(&name)?)
+            let sso = config.login_settings(&name)?;
+            (config, sso)
         }
         Target::Session(name) => {
             let config = Config::load()?;
-            one(&config, &config.session_settings(&name)?)
+            let sso = config.session_settings(&name)?;
+            (config, sso)
         }
+    };
+    one(&config, &sso)?;
+    remind_exported(|active| config.login_settings(active).is_ok_and(|s| s == sso));
+    Ok(())
+}
+
+/// Role credentials outlive the sign-in that produced them: if this shell holds some from the
+/// session just ended (`SSO_ENV_PROFILE`, set by export), say so and until when.
+fn remind_exported(same_session: impl Fn(&str) -> bool) {
+    let Some(active) = std::env::var("SSO_ENV_PROFILE")
+        .ok()
+        .filter(|p| !p.is_empty())
+    else {
+        return;
+    };
+    if !same_session(&active) {
+        return;
     }
+    let now = crate::timefmt::now();
+    let until = std::env::var("AWS_CREDENTIAL_EXPIRATION")
+        .ok()
+        .and_then(|t| crate::timefmt::parse(&t).map(|secs| (t, secs)))
+        .filter(|(_, secs)| *secs > now)
+        .map_or_else(
+            || "until they expire".to_string(),
+            |(t, secs)| format!("until {t} ({} left)", super::profiles::left(secs - now)),
+        );
+    eprintln!(
+        "sso-env: this shell still holds role credentials of {} {until}; \
+         remove them with: use-profile --clear (or eval \"$(sso-env unset)\")",
+        crate::error::shown(&active)
+    );
 }
 
 fn one(config: &Config, sso: &SsoSettings) -> Result<()> {

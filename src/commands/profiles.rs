@@ -219,8 +219,13 @@ fn table(rows: &[Row], now: i64) -> String {
         (None, None) => Line::Note(Cell::plain(&r.name), Cell::plain("")),
     });
     let header = ["PROFILE", "ACCOUNT", "ROLE", "REGION", "LOGIN", "CACHED"];
-    // Fit the terminal: shrink the profile and role columns, longest first.
-    table::render(&header, &lines.collect::<Vec<_>>(), &[0, 2])
+    // Fit a narrow terminal: cut ROLE, then leave out REGION, ACCOUNT, CACHED and ROLE;
+    // PROFILE, the name people type, stays whole.
+    let fit = table::Fit {
+        shrinkable: &[2],
+        droppable: &[3, 1, 5, 2],
+    };
+    table::render(&header, &lines.collect::<Vec<_>>(), &fit)
 }
 
 pub(super) fn left(secs: i64) -> String {

@@ -23,11 +23,13 @@ pub(crate) enum OnDemand {
 }
 
 impl OnDemand {
-    /// Login on demand only when someone can answer it: stdin or stderr is a terminal, `CI` is
-    /// not set, and `--no-login` was not given.
+    /// Login on demand only when someone can see it: stderr (where the sign-in page, the code
+    /// and the spinner go) is a terminal, `CI` is not set, and `--no-login` was not given. A
+    /// terminal on stdin alone is not enough: as a `credential_process` the AWS CLI captures
+    /// our stderr while stdin stays the user's terminal, and a sign-in would hang unseen.
     pub(crate) fn detect(no_login: bool) -> OnDemand {
         use std::io::IsTerminal;
-        let interactive = std::io::stdin().is_terminal() || std::io::stderr().is_terminal();
+        let interactive = std::io::stderr().is_terminal();
         if !no_login && interactive && std::env::var_os("CI").is_none() {
             OnDemand::Login
         } else {

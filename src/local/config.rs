@@ -10,6 +10,7 @@ use std::path::PathBuf;
 
 use crate::error::{shown, Error, Result};
 use crate::local::ini::{self, Section};
+use crate::local::validate;
 
 /// The config file, read once per command.
 pub struct Config {
@@ -248,6 +249,8 @@ impl<'c> Parsed<'c> {
                 missing.join(", ")
             )));
         }
+        let keys = [&SSO_KEYS[..], &["region"]].concat();
+        r.check(&self.config.path.display().to_string(), &keys)?;
         Ok(SsoProfile {
             name: name.to_string(),
             account_id: r.get("sso_account_id").unwrap_or_default(),
@@ -273,6 +276,10 @@ impl<'c> Parsed<'c> {
                 missing.join(", ")
             )));
         }
+        r.check(
+            &self.config.path.display().to_string(),
+            &["sso_start_url", "sso_region"],
+        )?;
         Ok(r.settings())
     }
 
@@ -297,6 +304,13 @@ impl<'c> Parsed<'c> {
                 sec.line
             )));
         };
+        for e in sec
+            .entries
+            .iter()
+            .filter(|e| SSO_KEYS.contains(&e.key.as_ref()))
+        {
+            validate::value(&path.to_string(), e.line, &e.key, &e.value)?;
+        }
         let (scopes, scopes_configured) = parse_scopes(sec.get("sso_registration_scopes"));
         Ok(SsoSettings {
             session_name: Some(session.to_string()),
@@ -330,10 +344,18 @@ impl<'c> Parsed<'c> {
             .iter()
             .filter_map(|k| profile.get(k).map(|v| (*k, v)))
             .collect();
+        let mut lines: Vec<(&'static str, usize)> =
+            settings.iter().map(|(k, _)| (*k, at(k))).collect();
+        lines.push(("region", at("region")));
         let session_name = profile.get("sso_session");
         let mut scopes = None;
         if let Some(session) = session_name {
             let Some(sec) = self.session(session) else {
+                if validate::looks_commented(session) {
+                    let what = "the name of an [sso-session] section";
+                    let (file, line) = (path.to_string(), at("sso_session"));
+                    return Err(validate::refused(&file, line, "sso_session", session, what));
+                }
                 return Err(Error::new(format!(
                     "{path}:{}: profile {} uses sso_session {} but there is no [sso-session {session}] section; add it or run: sso-env configure",
                     at("sso_session"),
@@ -355,7 +377,10 @@ impl<'c> Parsed<'c> {
                         )));
                     }
                     Some(_) => {}
-                    None => settings.push((key, &entry.value)),
+                    None => {
+                        lines.push((key, entry.line));
+                        settings.push((key, &entry.value));
+                    }
                 }
             }
             scopes = sec.get("sso_registration_scopes");
@@ -371,6 +396,7 @@ impl<'c> Parsed<'c> {
             .map(String::from);
         Ok(Resolved {
             settings,
+            lines,
             session_name,
             scopes,
             line: profile.line,
@@ -383,6 +409,8 @@ impl<'c> Parsed<'c> {
 /// which of them it needs.
 struct Resolved<'s> {
     settings: Vec<(&'static str, &'s str)>,
+    /// Where each key (and `region`) was read, for `check`.
+    lines: Vec<(&'static str, usize)>,
     session_name: Option<&'s str>,
     scopes: Option<&'s str>,
     line: usize,
@@ -390,6 +418,28 @@ struct Resolved<'s> {
 }
 
 impl Resolved<'_> {
+    /// Refuses values of `keys` that cannot be meant (an inline comment, a typo): see
+    /// `validate`. Run after the missing-key checks, which say more.
+    fn check(&self, path: &str, keys: &[&str]) -> Result<()> {
+        let line = |k: &str| {
+            self.lines
+                .iter()
+                .find(|(l, _)| *l == k)
+                .map_or(0, |(_, n)| *n)
+        };
+        for k in keys {
+            let value = if *k == "region" {
+                self.region.clone()
+            } else {
+                self.get(k)
+            };
+            if let Some(v) = value {
+                validate::value(path, line(k), k, &v)?;
+            }
+        }
+        Ok(())
+    }
+
     fn get(&self, key: &str) -> Option<String> {
         self.settings
             .iter()
@@ -534,7 +584,7 @@ region = us-west-2
 
 [profile \"with space\"]
 sso_session = koa
-sso_account_id = 1
+sso_account_id = 000000000001
 sso_role_name = R
 ";
 

@@ -10,3 +10,4 @@ pub(crate) mod profile_setting;
 pub(crate) mod pyjson;
 pub(crate) mod role_cache;
 pub(crate) mod sso_cache;
+pub(crate) mod validate;

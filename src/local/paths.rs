@@ -1,5 +1,6 @@
 //! Where things live: the files the AWS CLI v2 and botocore use, so the caches are shared.
 
+use std::ffi::OsStr;
 use std::path::PathBuf;
 
 use crate::error::{Error, Result};
@@ -15,22 +16,107 @@ pub(crate) fn home() -> Result<PathBuf> {
     }
 }
 
-/// Expands a leading `~` as botocore does for `AWS_CONFIG_FILE`.
-fn expand(path: &std::ffi::OsStr) -> Result<PathBuf> {
-    let s = path.to_string_lossy();
-    if s == "~" {
-        return home();
+/// Expands a path from the environment as botocore does (`configloader.raw_config_parse`):
+/// `os.path.expandvars`, then `os.path.expanduser`.
+fn expand(path: &OsStr) -> Result<PathBuf> {
+    let vars = expand_vars(&path.to_string_lossy());
+    expand_user(&vars)
+}
+
+/// Python's `posixpath.expandvars`: `$NAME` and `${NAME}` (NAME of ASCII word characters) are
+/// replaced by the variable's value; unknown names stay as written; values are not rescanned.
+fn expand_vars(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut rest = path;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let (name, len) = if let Some(braced) = after.strip_prefix('{') {
+            match braced.find('}') {
+                Some(end) => (&braced[..end], end + 2),
+                None => ("", 0),
+            }
+        } else {
+            let end = after
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(after.len());
+            (&after[..end], end)
+        };
+        match std::env::var_os(name).filter(|_| !name.is_empty()) {
+            Some(value) => out.push_str(&value.to_string_lossy()),
+            None => out.push_str(&rest[at..at + 1 + len]),
+        }
+        rest = &after[len..];
     }
-    if let Some(rest) = s.strip_prefix("~/") {
-        return Ok(home()?.join(rest));
+    out.push_str(rest);
+    out
+}
+
+/// Python's `posixpath.expanduser`: `~` is $HOME, `~user` that user's home directory; an
+/// unknown user leaves the path as written.
+fn expand_user(path: &str) -> Result<PathBuf> {
+    let Some(after) = path.strip_prefix('~') else {
+        return Ok(PathBuf::from(path));
+    };
+    let (user, tail) = after.split_at(after.find('/').unwrap_or(after.len()));
+    let home = if user.is_empty() {
+        home()?
+    } else {
+        match user_home(user) {
+            Some(h) => h,
+            None => return Ok(PathBuf::from(path)),
+        }
+    };
+    let home = home.to_string_lossy();
+    let joined = format!("{}{tail}", home.trim_end_matches('/'));
+    Ok(PathBuf::from(if joined.is_empty() { "/" } else { &joined }))
+}
+
+/// The home directory of a named user, from the password database.
+#[cfg(unix)]
+fn user_home(user: &str) -> Option<PathBuf> {
+    use std::os::unix::ffi::OsStrExt;
+    let name = std::ffi::CString::new(user).ok()?;
+    let mut pwd: libc::passwd = unsafe { std::mem::zeroed() };
+    let mut buf = vec![0 as libc::c_char; 16 * 1024];
+    let mut found: *mut libc::passwd = std::ptr::null_mut();
+    // SAFETY: every pointer is valid for the call; the strings live in `buf`, read before it is
+    // dropped.
+    let rc = unsafe {
+        libc::getpwnam_r(
+            name.as_ptr(),
+            &mut pwd,
+            buf.as_mut_ptr(),
+            buf.len(),
+            &mut found,
+        )
+    };
+    if rc != 0 || found.is_null() || pwd.pw_dir.is_null() {
+        return None;
     }
-    Ok(PathBuf::from(path))
+    let dir = unsafe { std::ffi::CStr::from_ptr(pwd.pw_dir) };
+    Some(PathBuf::from(OsStr::from_bytes(dir.to_bytes())))
+}
+
+#[cfg(not(unix))]
+fn user_home(_user: &str) -> Option<PathBuf> {
+    None
 }
 
 pub(crate) fn config_file() -> Result<PathBuf> {
-    match std::env::var_os("AWS_CONFIG_FILE") {
+    from_env("AWS_CONFIG_FILE", "config")
+}
+
+/// `~/.aws/credentials` or `$AWS_SHARED_CREDENTIALS_FILE`, expanded like the config's path.
+#[allow(dead_code)] // for the shared credentials file support (branch `profiles`)
+pub(crate) fn credentials_file() -> Result<PathBuf> {
+    from_env("AWS_SHARED_CREDENTIALS_FILE", "credentials")
+}
+
+fn from_env(var: &str, default_name: &str) -> Result<PathBuf> {
+    match std::env::var_os(var) {
         Some(p) if !p.is_empty() => expand(&p),
-        _ => Ok(home()?.join(".aws").join("config")),
+        _ => Ok(home()?.join(".aws").join(default_name)),
     }
 }
 

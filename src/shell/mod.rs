@@ -8,16 +8,20 @@
 
 mod cmd;
 mod detect;
+mod docker;
 mod dotenv;
 mod fish;
 mod format;
 pub(crate) mod hook;
+mod noexport;
 mod posix;
 mod powershell;
 
 pub use cmd::Cmd;
+pub use docker::DockerEnv;
 pub use dotenv::Dotenv;
 pub use fish::Fish;
+pub use noexport::NoExport;
 pub use posix::Posix;
 pub use powershell::PowerShell;
 
@@ -99,6 +103,8 @@ shells! {
     Cmd => Cmd,
     Sh => posix::SH,
     Dotenv => Dotenv,
+    EnvNoExport => NoExport,
+    DockerEnv => DockerEnv,
 }
 
 impl ShellKind {

@@ -48,6 +48,9 @@ fn open(items: &[String], mode: &Mode) -> Result<Option<Vec<usize>>> {
             Error::new("the picker needs a terminal; name the profile instead").with_code(2),
         );
     }
+    if !super::capable() {
+        return pick_by_line(items, mode).map_err(|e| Error::new(format!("terminal error: {e}")));
+    }
     let mut ui = Ui::open().map_err(|e| Error::new(format!("cannot use the terminal: {e}")))?;
     let result = ui.run(items, mode);
     ui.close();
@@ -189,11 +192,70 @@ impl Ui {
     }
 }
 
-/// Names as shown: control characters made visible, cut to the width.
+/// The picker for a terminal without escape sequences (`TERM=dumb`): a numbered list and a
+/// line read from stdin; a number, or text that matches one entry (as the fuzzy filter does);
+/// with `multi`, several numbers or `all`.
+fn pick_by_line(items: &[String], mode: &Mode) -> std::io::Result<Option<Vec<usize>>> {
+    let mut shown: Vec<usize> = (0..items.len()).collect();
+    let mut err = std::io::stderr();
+    loop {
+        for (i, &item) in shown.iter().enumerate() {
+            writeln!(err, "{:>4}) {}", i + 1, clip(&items[item], usize::MAX))?;
+        }
+        let how = if mode.multi {
+            "numbers, all, or part of a name"
+        } else {
+            "number or part of a name"
+        };
+        write!(err, "{}({how}; empty: cancel) ", mode.prompt)?;
+        err.flush()?;
+        let mut line = String::new();
+        if std::io::stdin().read_line(&mut line)? == 0 {
+            return Ok(None);
+        }
+        let answer = line.trim();
+        if answer.is_empty() {
+            return Ok(None);
+        }
+        if mode.multi && answer == "all" {
+            return Ok(Some(shown));
+        }
+        let numbers: Option<Vec<usize>> = answer
+            .split([' ', ','])
+            .filter(|w| !w.is_empty())
+            .map(|w| {
+                w.parse::<usize>()
+                    .ok()
+                    .and_then(|n| shown.get(n.wrapping_sub(1)).copied())
+            })
+            .collect();
+        match numbers {
+            Some(n) if !n.is_empty() && (mode.multi || n.len() == 1) => return Ok(Some(n)),
+            _ => {}
+        }
+        if let Some(&i) = shown.iter().find(|&&i| items[i] == answer) {
+            return Ok(Some(vec![i]));
+        }
+        let matches = filter_indexes(items, answer);
+        match matches.as_slice() {
+            [one] => return Ok(Some(vec![*one])),
+            [] => writeln!(err, "nothing matches {answer:?}")?,
+            _ => shown = matches,
+        }
+    }
+}
+
+/// Names as shown: control characters made visible, cut to `width` display columns (CJK
+/// takes two).
 fn clip(s: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let mut used = 0;
     s.chars()
         .map(|c| if c.is_control() { '?' } else { c })
-        .take(width)
+        .take_while(|c| {
+            used += c.width().unwrap_or(0);
+            used <= width
+        })
         .collect()
 }
 
@@ -270,6 +332,8 @@ mod tests {
             ["koa-prod-admin", "koa-dev-customer"]
         );
         assert_eq!(filter(&names, "").len(), 4);
+        assert_eq!(clip("開発-本番", 5), "開発-");
+        assert_eq!(clip("a\u{1b}b", 9), "a?b");
         assert!(filter(&names, "zz").is_empty());
     }
 }

@@ -7,15 +7,14 @@ use std::time::{Duration, Instant};
 /// A progress line on stderr, only on a terminal and only once listing takes over a second.
 #[derive(Clone)]
 pub(crate) struct Progress {
-    /// When listing started; `None` when stderr is not a terminal.
+    /// When listing started; `None` when stderr is not a terminal (or a dumb one).
     started: Option<Arc<Instant>>,
 }
 
 impl Progress {
     pub(crate) fn new() -> Progress {
-        let started = std::io::stderr()
-            .is_terminal()
-            .then(|| Arc::new(Instant::now()));
+        let started =
+            (std::io::stderr().is_terminal() && super::capable()).then(|| Arc::new(Instant::now()));
         Progress { started }
     }
 

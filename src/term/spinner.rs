@@ -16,7 +16,7 @@ impl Waiting {
     pub(crate) fn new(what: &'static str) -> Waiting {
         Waiting {
             what,
-            tty: std::io::stderr().is_terminal(),
+            tty: std::io::stderr().is_terminal() && super::capable(),
             frame: 0,
             drawn: false,
         }

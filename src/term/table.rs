@@ -1,9 +1,14 @@
-//! A text table that fits the terminal: columns padded to their widest cell, the named
-//! columns shrunk (longest first, never under 8) when the terminal is narrow, colour only on a
-//! terminal and never with `NO_COLOR`.
+//! A text table that fits the terminal: columns padded to their widest cell (in display width:
+//! CJK takes two columns). When a terminal is too narrow, the shrinkable columns are cut
+//! (longest first, never under 8) and, if that is not enough, the droppable columns go, in
+//! order; other columns (the one people type) are never cut. Piped output, or a terminal of
+//! unknown width, is never cut. Colour only on a terminal, never with `NO_COLOR` or
+//! `TERM=dumb`.
 
 use std::fmt::Write as _;
 use std::io::IsTerminal;
+
+use unicode_width::UnicodeWidthChar;
 
 /// One cell: its text and an optional ANSI colour code.
 #[derive(Default, Clone)]
@@ -35,26 +40,37 @@ pub(crate) enum Line {
     Note(Cell, Cell),
 }
 
-/// The table on stdout's terms: the terminal's width (80 when not a terminal) and colour.
-pub(crate) fn render(header: &[&str], lines: &[Line], shrinkable: &[usize]) -> String {
+/// Which columns may give way when the terminal is narrow.
+pub(crate) struct Fit<'a> {
+    /// Cut with `…`, longest first, down to 8.
+    pub shrinkable: &'a [usize],
+    /// Left out whole, in this order, when cutting is not enough.
+    pub droppable: &'a [usize],
+}
+
+/// The table on stdout's terms: the terminal's width and colour, or neither when piped.
+pub(crate) fn render(header: &[&str], lines: &[Line], fit_to: &Fit) -> String {
     let tty = std::io::stdout().is_terminal();
-    let color = tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let cols = if tty {
-        crossterm::terminal::size().map_or(80, |(c, _)| usize::from(c))
-    } else {
-        80
-    };
-    let widths = widths(header, lines, shrinkable, cols);
+    let color =
+        tty && super::capable() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    // A terminal reporting 0 columns (a pty nobody sized) is of unknown width: no cutting.
+    let cols = tty
+        .then(|| crossterm::terminal::size().ok())
+        .flatten()
+        .map(|(c, _)| usize::from(c))
+        .filter(|c| *c > 0);
+    let (widths, shown) = layout(header, lines, fit_to, cols);
+    let last_shown = shown.iter().rposition(|s| *s).unwrap_or(0);
     let paint = |c: &Cell, width: usize, last: bool| {
-        let shown = fit(&c.text, width);
+        let text = fit(&c.text, width);
         let pad = if last {
             0
         } else {
-            width.saturating_sub(shown.chars().count())
+            width.saturating_sub(display_width(&text))
         };
         let text = match (color, c.color) {
-            (true, Some(code)) => format!("\x1b[{code}m{shown}\x1b[0m"),
-            _ => shown,
+            (true, Some(code)) => format!("\x1b[{code}m{text}\x1b[0m"),
+            _ => text,
         };
         format!("{text}{}", " ".repeat(pad))
     };
@@ -65,7 +81,8 @@ pub(crate) fn render(header: &[&str], lines: &[Line], shrinkable: &[usize]) -> S
             Line::Cells(cells) => cells
                 .iter()
                 .enumerate()
-                .map(|(i, c)| paint(c, widths[i], i + 1 == cells.len()))
+                .filter(|(i, _)| shown[*i])
+                .map(|(i, c)| paint(c, widths[i], i == last_shown))
                 .collect(),
             Line::Note(first, note) => vec![
                 paint(first, widths[0], false),
@@ -77,43 +94,100 @@ pub(crate) fn render(header: &[&str], lines: &[Line], shrinkable: &[usize]) -> S
     out
 }
 
-/// Column widths: the widest cell of each column, then the shrinkable ones cut down until the
-/// table fits `cols`.
-fn widths(header: &[&str], lines: &[Line], shrinkable: &[usize], cols: usize) -> Vec<usize> {
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+/// Column widths and which columns are shown: the widest cell of each column; then, to fit
+/// `cols`, the shrinkable columns cut and, while that is not enough, the next droppable one
+/// left out.
+fn layout(
+    header: &[&str],
+    lines: &[Line],
+    fit_to: &Fit,
+    cols: Option<usize>,
+) -> (Vec<usize>, Vec<bool>) {
+    let mut natural: Vec<usize> = header.iter().map(|h| display_width(h)).collect();
     for line in lines {
         let cells: &[Cell] = match line {
             Line::Cells(cells) => cells,
             Line::Note(first, _) => std::slice::from_ref(first),
         };
-        for (w, c) in widths.iter_mut().zip(cells) {
-            *w = (*w).max(c.text.chars().count());
+        for (w, c) in natural.iter_mut().zip(cells) {
+            *w = (*w).max(display_width(&clean(&c.text)));
         }
     }
-    let total = |w: &[usize]| w.iter().sum::<usize>() + 2 * (w.len() - 1);
-    while total(&widths) > cols {
-        let Some(&i) = shrinkable
+    let mut shown = vec![true; natural.len()];
+    let Some(cols) = cols else {
+        return (natural, shown);
+    };
+    let total = |w: &[usize], shown: &[bool]| {
+        let n = shown.iter().filter(|s| **s).count();
+        let sum: usize = w
             .iter()
-            .filter(|&&i| widths[i] > 8)
-            .max_by_key(|&&i| (widths[i], std::cmp::Reverse(i)))
-        else {
-            break;
-        };
-        widths[i] -= 1;
+            .zip(shown)
+            .filter(|(_, s)| **s)
+            .map(|(w, _)| w)
+            .sum();
+        sum + 2 * n.saturating_sub(1)
+    };
+    let mut drops = fit_to.droppable.iter();
+    loop {
+        let mut widths = natural.clone();
+        while total(&widths, &shown) > cols {
+            let Some(&i) = fit_to
+                .shrinkable
+                .iter()
+                .filter(|&&i| shown[i] && widths[i] > 8)
+                .max_by_key(|&&i| (widths[i], std::cmp::Reverse(i)))
+            else {
+                break;
+            };
+            widths[i] -= 1;
+        }
+        match drops.next() {
+            Some(&i) if total(&widths, &shown) > cols => shown[i] = false,
+            _ => return (widths, shown),
+        }
     }
-    widths
 }
 
-/// Cuts `s` to `width` characters, marking the cut with `…`; control characters become `?`.
-fn fit(s: &str, width: usize) -> String {
-    let clean: String = s
-        .chars()
+fn display_width(s: &str) -> usize {
+    s.chars().map(|c| c.width().unwrap_or(0)).sum()
+}
+
+/// Control characters become `?`: a cell never moves the cursor.
+fn clean(s: &str) -> String {
+    s.chars()
         .map(|c| if c.is_control() { '?' } else { c })
-        .collect();
-    if clean.chars().count() <= width {
+        .collect()
+}
+
+/// Cuts `s` to `width` display columns, marking the cut with `…`.
+fn fit(s: &str, width: usize) -> String {
+    let clean = clean(s);
+    if display_width(&clean) <= width {
         return clean;
     }
-    let mut out: String = clean.chars().take(width.saturating_sub(1)).collect();
+    let mut out = String::new();
+    let mut used = 0;
+    for c in clean.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
     out.push('…');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cuts_by_display_width() {
+        assert_eq!(fit("開発本番", 5), "開発…");
+        assert_eq!(fit("abcdef", 4), "abc…");
+        assert_eq!(fit("a\nb", 8), "a?b");
+        assert_eq!(display_width("開発-x"), 6);
+    }
 }
