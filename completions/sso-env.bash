@@ -19,6 +19,9 @@ _sso__env() {
             sso__env,completions)
                 cmd="sso__env__subcmd__completions"
                 ;;
+            sso__env,configure)
+                cmd="sso__env__subcmd__configure"
+                ;;
             sso__env,console)
                 cmd="sso__env__subcmd__console"
                 ;;
@@ -49,6 +52,9 @@ _sso__env() {
             sso__env,profiles)
                 cmd="sso__env__subcmd__profiles"
                 ;;
+            sso__env,setup)
+                cmd="sso__env__subcmd__configure"
+                ;;
             sso__env,status)
                 cmd="sso__env__subcmd__status"
                 ;;
@@ -57,6 +63,9 @@ _sso__env() {
                 ;;
             sso__env__subcmd__help,completions)
                 cmd="sso__env__subcmd__help__subcmd__completions"
+                ;;
+            sso__env__subcmd__help,configure)
+                cmd="sso__env__subcmd__help__subcmd__configure"
                 ;;
             sso__env__subcmd__help,console)
                 cmd="sso__env__subcmd__help__subcmd__console"
@@ -101,7 +110,7 @@ _sso__env() {
 
     case "${cmd}" in
         sso__env)
-            opts="-h -V --help --version export unset exec login logout init profiles discover console status pick completions help"
+            opts="-h -V --help --version configure setup export unset exec login logout init profiles discover console status pick completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -121,6 +130,60 @@ _sso__env() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sso__env__subcmd__configure)
+            opts="-h --start-url --region --session --scopes --all --account --role --profile --name-template --profile-region --output --force --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --start-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --session)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scopes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --account)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --role)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name-template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile-region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -217,7 +280,7 @@ _sso__env() {
             return 0
             ;;
         sso__env__subcmd__help)
-            opts="export unset exec login logout init profiles discover console status pick completions help"
+            opts="configure export unset exec login logout init profiles discover console status pick completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -231,6 +294,20 @@ _sso__env() {
             return 0
             ;;
         sso__env__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sso__env__subcmd__help__subcmd__configure)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
