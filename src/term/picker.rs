@@ -66,24 +66,20 @@ impl Ui {
             if kind == KeyEventKind::Release {
                 continue;
             }
-            let ctrl = modifiers.contains(KeyModifiers::CONTROL);
-            match code {
-                KeyCode::Enter => return Ok(matches.get(selected).map(|s| s.to_string())),
-                KeyCode::Esc => return Ok(None),
-                KeyCode::Char('c' | 'g' | 'd') if ctrl => return Ok(None),
-                KeyCode::Up | KeyCode::BackTab => selected = selected.saturating_sub(1),
-                KeyCode::Char('p' | 'k') if ctrl => selected = selected.saturating_sub(1),
-                KeyCode::Down | KeyCode::Tab => selected += 1,
-                KeyCode::Char('n' | 'j') if ctrl => selected += 1,
-                KeyCode::Char('u') if ctrl => query.clear(),
-                KeyCode::Backspace => {
+            match action(code, modifiers) {
+                Action::Choose => return Ok(matches.get(selected).map(|s| s.to_string())),
+                Action::Cancel => return Ok(None),
+                Action::Up => selected = selected.saturating_sub(1),
+                Action::Down => selected += 1,
+                Action::Clear => query.clear(),
+                Action::Erase => {
                     query.pop();
                 }
-                KeyCode::Char(c) if !ctrl => {
+                Action::Type(c) => {
                     query.push(c);
                     selected = 0;
                 }
-                _ => {}
+                Action::Nothing => {}
             }
         }
     }
@@ -142,6 +138,39 @@ impl Ui {
     }
 }
 
+/// What a key press does.
+#[derive(Debug, PartialEq)]
+enum Action {
+    Choose,
+    Cancel,
+    Up,
+    Down,
+    Clear,
+    Erase,
+    Type(char),
+    Nothing,
+}
+
+fn action(code: KeyCode, modifiers: KeyModifiers) -> Action {
+    // Windows reports AltGr (which types `@`, `{`, `€` on many layouts) as Ctrl+Alt: a
+    // character with both is typed text, not a Ctrl shortcut.
+    let altgr = modifiers.contains(KeyModifiers::CONTROL | KeyModifiers::ALT);
+    let ctrl = modifiers.contains(KeyModifiers::CONTROL) && !altgr;
+    match code {
+        KeyCode::Enter => Action::Choose,
+        KeyCode::Esc => Action::Cancel,
+        KeyCode::Char('c' | 'g' | 'd') if ctrl => Action::Cancel,
+        KeyCode::Up | KeyCode::BackTab => Action::Up,
+        KeyCode::Char('p' | 'k') if ctrl => Action::Up,
+        KeyCode::Down | KeyCode::Tab => Action::Down,
+        KeyCode::Char('n' | 'j') if ctrl => Action::Down,
+        KeyCode::Char('u') if ctrl => Action::Clear,
+        KeyCode::Backspace => Action::Erase,
+        KeyCode::Char(c) if !ctrl => Action::Type(c),
+        _ => Action::Nothing,
+    }
+}
+
 /// Names as shown: control characters made visible, cut to the width.
 fn clip(s: &str, width: usize) -> String {
     s.chars()
@@ -196,6 +225,27 @@ fn score(query: &str, name: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn altgr_characters_are_text_and_ctrl_keys_are_commands() {
+        let altgr = KeyModifiers::CONTROL | KeyModifiers::ALT;
+        for c in ['@', '{', '€', 'q'] {
+            assert_eq!(action(KeyCode::Char(c), altgr), Action::Type(c));
+        }
+        assert_eq!(action(KeyCode::Char('c'), altgr), Action::Type('c'));
+        let ctrl = KeyModifiers::CONTROL;
+        assert_eq!(action(KeyCode::Char('c'), ctrl), Action::Cancel);
+        assert_eq!(action(KeyCode::Char('n'), ctrl), Action::Down);
+        assert_eq!(action(KeyCode::Char('x'), ctrl), Action::Nothing);
+        assert_eq!(
+            action(KeyCode::Char('K'), KeyModifiers::SHIFT),
+            Action::Type('K')
+        );
+        assert_eq!(
+            action(KeyCode::Char('x'), KeyModifiers::NONE),
+            Action::Type('x')
+        );
+    }
 
     #[test]
     fn filters_fuzzily_best_first() {

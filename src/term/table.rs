@@ -38,7 +38,8 @@ pub(crate) enum Line {
 /// The table on stdout's terms: the terminal's width (80 when not a terminal) and colour.
 pub(crate) fn render(header: &[&str], lines: &[Line], shrinkable: &[usize]) -> String {
     let tty = std::io::stdout().is_terminal();
-    let color = tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let color =
+        tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && super::ansi_ok();
     let cols = if tty {
         crossterm::terminal::size().map_or(80, |(c, _)| usize::from(c))
     } else {
