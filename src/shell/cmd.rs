@@ -1,4 +1,6 @@
-//! cmd.exe: `set "NAME=value"` lines, CRLF, meant to be saved as a .bat file and `call`ed.
+//! cmd.exe: `@set "NAME=value"` lines, CRLF, meant to be saved as a .bat file and `call`ed. The
+//! `@` keeps cmd from echoing each line (secrets included) when the file is called from a
+//! prompt or a batch file that has echo on.
 //!
 //! Inside `set "..."` the characters `& | < > ^ ( )` are literal, but cmd has no escape that
 //! works both in a batch file and on the command line for `%`, cannot nest `"`, expands `!`
@@ -73,11 +75,11 @@ impl Shell for Cmd {
     }
 
     fn set(&self, name: &str, value: &str) -> Result<String, Refusal> {
-        Ok(format!("set \"{name}={}\"", self.literal(value)?))
+        Ok(format!("@set \"{name}={}\"", self.literal(value)?))
     }
 
     fn unset(&self, name: &str) -> String {
-        format!("set \"{name}=\"")
+        format!("@set \"{name}=\"")
     }
 
     fn newline(&self) -> &'static str {
@@ -91,7 +93,8 @@ mod tests {
 
     #[test]
     fn refuses_what_cmd_cannot_carry() {
-        assert_eq!(Cmd.set("A", "a&b|c^<>()").unwrap(), "set \"A=a&b|c^<>()\"");
+        assert_eq!(Cmd.set("A", "a&b|c^<>()").unwrap(), "@set \"A=a&b|c^<>()\"");
+        assert_eq!(Cmd.unset("A"), "@set \"A=\"");
         let long = "x".repeat(MAX_VALUE + 1);
         for bad in [
             "50%",
