@@ -170,3 +170,25 @@ fn the_temp_directory_is_never_one_that_exists() {
         "temp left behind"
     );
 }
+
+#[test]
+fn install_is_for_cmd_and_says_so_elsewhere() {
+    let sb = sandbox();
+    let line = support::fails_cleanly(
+        &sb.run(&["init", "bash", "--install"]),
+        "init bash --install",
+    );
+    assert!(
+        line.contains("--install and --uninstall are for cmd"),
+        "{line}"
+    );
+    if cfg!(windows) {
+        return; // tests/windows.rs runs --install for real.
+    }
+    for flag in ["--install", "--uninstall"] {
+        let out = sb.run(&["init", "cmd", flag]);
+        let line = support::fails_cleanly(&out, flag);
+        assert!(line.contains("run this on Windows"), "{line}");
+    }
+    assert!(!sb.home().join("sso-env-hook.cmd").exists());
+}

@@ -15,6 +15,7 @@ pub(crate) mod hook;
 mod posix;
 mod powershell;
 
+pub(crate) use cmd::autorun as cmd_autorun_line;
 pub use cmd::Cmd;
 pub use dotenv::Dotenv;
 pub use fish::Fish;
