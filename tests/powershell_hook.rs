@@ -281,6 +281,7 @@ fn hook_runs_under_strict_mode_and_keeps_the_last_status() {
              & '{bin}' init powershell | Out-String | Invoke-Expression\n\
              use-profile koa-dev-customer\n\
              \"key=$Env:AWS_ACCESS_KEY_ID\"\n\
+             $Env:SSO_ENV_EXPIRES_AT = [DateTimeOffset]::UtcNow.ToUnixTimeSeconds() + 30\n\
              {fail}\n\
              Write-Error 'x' -ErrorAction SilentlyContinue\n\
              prompt\n\
@@ -297,6 +298,7 @@ fn hook_runs_under_strict_mode_and_keeps_the_last_status() {
                 || out.contains("(koa-dev-customer idp_customer_access 1h00m) [ok=False code=3] "),
             "segment, then the user's prompt seeing the failure:\n{out}"
         );
+        // The prompt refreshed (sso-env ran and exited 0), yet the last command's code is back.
         assert!(out.contains("after: code=3"), "{out}");
         assert!(out.contains("cleared=True"), "{out}");
     }
