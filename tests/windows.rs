@@ -174,3 +174,62 @@ fn is_powershell(ps: &str) -> bool {
                 .is_ok()
         })
 }
+
+/// The cmd hook in the real cmd: a failing sso-env (here with -1, as a crashed process exits)
+/// changes nothing, a working one sets the variables without echoing them, and nothing is left
+/// in %TEMP%. sso-env is a batch file standing in for it.
+#[test]
+fn cmd_hook_applies_only_what_succeeded() {
+    let home = temp_home("cmd hook");
+    let tmp = home.join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let fake = home.join("fake-sso-env.cmd");
+    std::fs::write(
+        &fake,
+        "@echo off\r\n\
+         if \"%~5\"==\"good\" (echo @set \"AWS_ACCESS_KEY_ID=AKIAGOOD\"& exit /b 0)\r\n\
+         echo @set \"AWS_ACCESS_KEY_ID=AKIABAD\"\r\n\
+         exit /b -1\r\n",
+    )
+    .unwrap();
+    let out = Command::new(bin())
+        .args(["init", "cmd", "--exe"])
+        .arg(&fake)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let hook = home.join("hook.cmd");
+    std::fs::write(&hook, &out.stdout).unwrap();
+    let h = hook.display();
+    let bat = home.join("run.bat");
+    std::fs::write(
+        &bat,
+        format!(
+            "@echo off\r\nset \"TEMP={t}\"\r\ncall \"{h}\"\r\necho on\r\n\
+             call \"{h}\" use bad\r\n@echo status=%ERRORLEVEL% key=[%AWS_ACCESS_KEY_ID%]\r\n\
+             call \"{h}\" use good\r\n@echo status=%ERRORLEVEL% key=[%AWS_ACCESS_KEY_ID%]\r\n",
+            t = tmp.display()
+        ),
+    )
+    .unwrap();
+    let out = Command::new("cmd")
+        .args(["/d", "/c"])
+        .arg(&bat)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("status=1 key=[]"), "{text}");
+    assert!(text.contains("status=0 key=[AKIAGOOD]"), "{text}");
+    assert!(!text.contains("AKIABAD"), "{text}");
+    assert!(!text.contains("set \"AWS"), "echoed: {text}");
+    assert_eq!(
+        std::fs::read_dir(&tmp).unwrap().count(),
+        0,
+        "temp left behind"
+    );
+    let _ = std::fs::remove_dir_all(&home);
+}
