@@ -215,13 +215,19 @@ fn which(program: &str) -> Option<std::path::PathBuf> {
 fn run_ps(sb: &Sandbox, ps: &std::path::Path, script: &str) -> String {
     let mut cmd = std::process::Command::new(ps);
     sb.clean_env(&mut cmd);
+    // What PowerShell itself needs on Windows (finding cmd.exe needs PATHEXT).
     for keep in [
         "SystemRoot",
         "windir",
+        "ComSpec",
+        "PATHEXT",
         "TEMP",
         "TMP",
-        "PSModulePath",
+        "APPDATA",
+        "LOCALAPPDATA",
+        "ProgramData",
         "ProgramFiles",
+        "PSModulePath",
     ] {
         if let Some(v) = std::env::var_os(keep) {
             cmd.env(keep, v);
