@@ -97,11 +97,12 @@ pub(crate) mod autorun {
     pub(crate) const HOOK_FILE: &str = "sso-env-hook.cmd";
 
     /// Our command for the hook at `path`: runs it only while it exists; the parentheses keep
-    /// `if` from taking the commands after it as its own.
+    /// `if` from taking the commands after it as its own. `%` would expand and `call` doubles
+    /// a `^` even inside quotes, so paths with them are refused.
     pub(crate) fn entry(path: &str) -> Result<String, Refusal> {
         if let Some(c) = path
             .chars()
-            .find(|c| matches!(c, '"' | '%') || c.is_control())
+            .find(|c| matches!(c, '"' | '%' | '^') || c.is_control())
         {
             return Err(Refusal(format!(
                 "the path {path:?} contains {c:?}, which AutoRun cannot quote"
@@ -196,6 +197,8 @@ pub(crate) mod autorun {
                 r#"(if exist "C:\Users\Jane Doe\sso-env-hook.cmd" call "C:\Users\Jane Doe\sso-env-hook.cmd")"#
             );
             assert!(entry(r"C:\100%\sso-env-hook.cmd").is_err());
+            assert!(entry(r"C:\a^b\sso-env-hook.cmd").is_err());
+            assert!(entry(r"C:\R&D (x)\sso-env-hook.cmd").is_ok());
             assert!(entry("C:\\a\"b").is_err());
         }
 
