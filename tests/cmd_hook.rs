@@ -83,7 +83,7 @@ fn a_failure_changes_nothing_whatever_its_exit_code() {
     require_wine();
     let sb = sandbox();
     let h = fake_hook(&sb);
-    let tmp = sb.home().join("tmp");
+    let tmp = sb.home().join("temp dir");
     std::fs::create_dir(&tmp).unwrap();
     let script = format!(
         "set \"TEMP={t}\"\r\ncall \"{h}\"\r\ncall \"{h}\" use failing\r\nset \"STATUS=%ERRORLEVEL%\"\r\n",
@@ -125,7 +125,7 @@ fn the_temp_directory_is_never_one_that_exists() {
     require_wine();
     let sb = sandbox();
     let h = fake_hook(&sb);
-    let tmp = sb.home().join("tmp");
+    let tmp = sb.home().join("temp dir");
     // A user variable RANDOM fixes cmd's %RANDOM%: every name drawn is sso-env-7-7, as for two
     // windows opened in the same second.
     let planted = tmp.join("sso-env-7-7");

@@ -181,7 +181,7 @@ fn is_powershell(ps: &str) -> bool {
 #[test]
 fn cmd_hook_applies_only_what_succeeded() {
     let home = temp_home("cmd hook");
-    let tmp = home.join("tmp");
+    let tmp = home.join("temp dir");
     std::fs::create_dir(&tmp).unwrap();
     let fake = home.join("fake-sso-env.cmd");
     std::fs::write(
