@@ -490,7 +490,7 @@ _sso__env() {
             return 0
             ;;
         sso__env__subcmd__init)
-            opts="-h --cmd --no-prompt --picker-key --exe --help bash zsh fish powershell cmd"
+            opts="-h --cmd --no-prompt --picker-key --exe --install --uninstall --help bash zsh fish powershell cmd"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -635,3 +635,53 @@ fn ctrl_c_while_waiting_leaves_no_half_written_file() {
             .unwrap_or_else(|e| panic!("{name} is whole JSON: {e}"));
     }
 }
+
+#[test]
+fn a_refreshed_token_that_cannot_be_saved_is_still_used() {
+    let sb = Sandbox::new();
+    ok(&with_browser(
+        &sb,
+        &["login", "--profile", "koa-dev-customer"],
+        "ok",
+    ));
+    age_token(&sb, 600);
+    let before = read_json(&sb.token_path("koa"));
+    // An immutable cache directory: nothing in it can be created or replaced, even by root, as
+    // when another process keeps the file open on Windows past fsutil's retries.
+    let dir = sb.sso_cache_dir();
+    let chattr = |flag: &str| {
+        Command::new("chattr")
+            .arg(flag)
+            .arg(&dir)
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if !chattr("+i") {
+        eprintln!("SKIPPED: chattr +i does not work here (it needs root and ext4)");
+        return;
+    }
+    let out = sb.run(&["export", "koa-dev-customer", "--format", "json"]);
+    assert!(chattr("-i"), "cannot undo chattr +i on {}", dir.display());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("refreshed the sign-in but could not save it"),
+        "{stderr}"
+    );
+    let vars = parse_json_vars(&String::from_utf8_lossy(&out.stdout));
+    assert!(vars["AWS_ACCESS_KEY_ID"].is_string());
+    let refreshes = sb
+        .server
+        .requests_for("CreateToken")
+        .into_iter()
+        .filter(|r| r.json().unwrap()["grantType"] == "refresh_token")
+        .count();
+    assert_eq!(refreshes, 1);
+    // The role credentials were fetched with the new token, though the file keeps the old one.
+    let got = sb.server.requests_for("GetRoleCredentials");
+    assert_ne!(
+        got.last().unwrap().header("x-amz-sso_bearer_token"),
+        before["accessToken"].as_str()
+    );
+    assert_eq!(read_json(&sb.token_path("koa")), before);
+}

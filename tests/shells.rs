@@ -182,6 +182,8 @@ fn powershell_output_parses_to_exactly_the_values() {
                 String::from_utf8_lossy(&out.stderr)
             );
             let script = String::from_utf8(out.stdout).unwrap();
+            // PowerShell decodes a native program's output in the console code page.
+            assert!(script.is_ascii(), "{profile:?}: not ASCII:\n{script}");
             let stmts = shells::parse_powershell(&script)
                 .unwrap_or_else(|e| panic!("{profile:?}: {e}\n{script}"));
             let get = |n: &str| {

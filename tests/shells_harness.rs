@@ -378,6 +378,16 @@ fn powershell_accepts_every_hostile_value() {
         Ok(vec![("A".into(), Some("x".into())), ("B".into(), None)])
     );
     assert_eq!(parse_powershell(""), Ok(vec![]));
+    // Chains of verbatim strings and UTF-16 code units, as the tool writes non-ASCII text.
+    assert_eq!(
+        parse_powershell(
+            "$Env:A = 'Zo' + [char]0x00EB + 'x' + 'y'\n$Env:B = '' + [char]0xD83D + [char]0xDE00\n"
+        ),
+        Ok(vec![
+            ("A".into(), Some("Zo\u{eb}xy".into())),
+            ("B".into(), Some("\u{1F600}".into()))
+        ])
+    );
 }
 
 #[test]
@@ -393,7 +403,15 @@ fn powershell_rejects_wrong_forms() {
         "$Env:X = 'a‘'\n",
         "$Env:X = 'a'; touch pwned\n",
         "$Env:X = 'a'; $Env:Y = 'b'\n",
-        "$Env:X = 'a' + 'b'\n",
+        "$Env:X = 'a' - 'b'\n",
+        "$Env:X = [char]0x0041 + [char]0x0042\n",
+        "$Env:X = [char]0x0041 + 'b'\n",
+        "$Env:X = 'a' + [int]0x0041\n",
+        "$Env:X = 'a' + [char]65\n",
+        "$Env:X = 'a' + [char]0xD800\n",
+        "$Env:X = 'a' + $Env:Y\n",
+        "$Env:X = 'a' + (touch pwned)\n",
+        "$Env:X = 'a' + \"$(touch pwned)\"\n",
         "$Env:X += 'a'\n",
         "$Env:X = 'a' | Out-Null\n",
         "$X = 'a'\n",

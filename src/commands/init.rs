@@ -4,11 +4,12 @@ use clap::Args;
 
 use super::{print, Run};
 use crate::error::{Error, Result};
-use crate::shell::{hook, ShellKind};
+use crate::local::{cmd_autorun, fsutil, paths};
+use crate::shell::{cmd_autorun_line, hook, ShellKind};
 
 #[derive(Args)]
 #[command(
-    after_help = "Examples (one line in your shell's startup file):\n  bash        eval \"$(sso-env init bash)\"                        # ~/.bashrc\n  zsh         eval \"$(sso-env init zsh)\"                         # ~/.zshrc, after compinit\n  fish        sso-env init fish | source                        # ~/.config/fish/config.fish\n  PowerShell  sso-env init powershell | Out-String | Invoke-Expression   # $PROFILE\n  cmd         sso-env init cmd > %USERPROFILE%\\sso-env-hook.cmd, then run it from AutoRun\n\nThen: use-profile koa-dev-customer, use-profile (picker), use-profile --clear.\nSSO_ENV_AUTO_REFRESH=0 turns auto-refresh off."
+    after_help = "Examples (one line in your shell's startup file):\n  bash        eval \"$(sso-env init bash)\"                        # ~/.bashrc\n  zsh         eval \"$(sso-env init zsh)\"                         # ~/.zshrc, after compinit\n  fish        sso-env init fish | source                        # ~/.config/fish/config.fish\n  PowerShell  sso-env init powershell | Out-String | Invoke-Expression   # $PROFILE\n  cmd         sso-env init cmd --install   # saves the hook, adds it to AutoRun (--uninstall)\n\nThen: use-profile koa-dev-customer, use-profile (picker), use-profile --clear.\nSSO_ENV_AUTO_REFRESH=0 turns auto-refresh off."
 )]
 pub(crate) struct Init {
     #[arg(value_parser = ShellKind::hook_parser())]
@@ -25,10 +26,27 @@ pub(crate) struct Init {
     /// How the hook runs sso-env (default: this binary's full path).
     #[arg(long, value_name = "PATH")]
     exe: Option<String>,
+    /// cmd on Windows: save the hook as %USERPROFILE%\sso-env-hook.cmd and add it to cmd's
+    /// AutoRun, after what other tools (conda, Clink) run there.
+    #[arg(long, conflicts_with = "uninstall")]
+    install: bool,
+    /// cmd on Windows: remove what --install added (only that) and the hook file.
+    #[arg(long)]
+    uninstall: bool,
 }
 
 impl Run for Init {
     fn run(self) -> Result<i32> {
+        if (self.install || self.uninstall) && self.shell != ShellKind::Cmd {
+            return Err(Error::new(format!(
+                "--install and --uninstall are for cmd; for {} add the line shown by `sso-env init --help` to your startup file",
+                self.shell.name()
+            ))
+            .with_code(2));
+        }
+        if self.uninstall {
+            return uninstall();
+        }
         let exe = match self.exe {
             Some(e) => e,
             None => default_exe()?,
@@ -39,8 +57,51 @@ impl Run for Init {
             picker_key: self.picker_key,
             exe,
         };
-        print(&hook::render(self.shell, &opts)?)
+        let text = hook::render(self.shell, &opts)?;
+        if self.install {
+            return install(&text);
+        }
+        print(&text)
     }
+}
+
+/// Saves the cmd hook (ASCII with CRLF: cmd reads it alike in every code page) and adds it to
+/// AutoRun, keeping what is there.
+fn install(hook: &str) -> Result<i32> {
+    let current = cmd_autorun::read()?;
+    let path = paths::home()?.join(cmd_autorun_line::HOOK_FILE);
+    let entry = path
+        .to_str()
+        .ok_or_else(|| Error::new("your profile directory's path is not valid text"))
+        .and_then(|p| cmd_autorun_line::entry(p).map_err(|r| Error::new(r.0)))?;
+    fsutil::write_private(&path, hook.as_bytes())?;
+    let (line, expand) = current.unwrap_or((String::new(), true));
+    cmd_autorun::write(&cmd_autorun_line::add(&line, &entry), expand)?;
+    eprintln!(
+        "sso-env: saved {} and added it to {}; new cmd windows have use-profile",
+        path.display(),
+        cmd_autorun::describe()
+    );
+    Ok(0)
+}
+
+/// Removes our command from AutoRun (deleting the value if nothing else is left) and the hook.
+fn uninstall() -> Result<i32> {
+    if let Some((line, expand)) = cmd_autorun::read()? {
+        match cmd_autorun_line::remove(&line) {
+            rest if rest == line => {}
+            rest if rest.is_empty() => cmd_autorun::delete()?,
+            rest => cmd_autorun::write(&rest, expand)?,
+        }
+    }
+    let path = paths::home()?.join(cmd_autorun_line::HOOK_FILE);
+    fsutil::remove_optional(&path)?;
+    eprintln!(
+        "sso-env: removed the sso-env hook from {} and {}",
+        cmd_autorun::describe(),
+        path.display()
+    );
+    Ok(0)
 }
 
 /// The hook calls this binary by its full path, so it works before PATH is set up and never

@@ -183,7 +183,11 @@ fn refresh(sso: &SsoSettings) -> Result<Option<Token>> {
             for (k, v) in &current.fields {
                 token.fields.entry(k.clone()).or_insert_with(|| v.clone());
             }
-            sso_cache::write_token(sso, &token)?;
+            // The old refresh token may be spent now: a write that fails (after fsutil's retries)
+            // must not cost the user the new one, which this command still uses.
+            if let Err(e) = sso_cache::write_token(sso, &token) {
+                eprintln!("sso-env: warning: refreshed the sign-in but could not save it: {e}");
+            }
             Ok(Some(token))
         }
         // Refused: the caller falls back to the token as it is, or to a new sign-in.

@@ -5,6 +5,7 @@
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use crate::error::{Error, Result};
 
@@ -44,12 +45,52 @@ pub(crate) fn write_private(path: &Path, data: &[u8]) -> Result<()> {
         let mut f = open_private(&tmp, OpenOptions::new().write(true).create_new(true))?;
         f.write_all(data)?;
         f.sync_all()?;
-        fs::rename(&tmp, path)
+        drop(f);
+        retry_while_busy(|| fs::rename(&tmp, path), is_busy, std::thread::sleep)
     })();
     result.map_err(|e| {
         let _ = fs::remove_file(&tmp);
         Error::new(format!("cannot write {}: {e}", path.display()))
     })
+}
+
+/// Windows refuses to replace a file that another process has open without FILE_SHARE_DELETE
+/// (botocore reading the cache, a virus scanner, an indexer) with one of these errors:
+/// ERROR_ACCESS_DENIED (5), ERROR_SHARING_VIOLATION (32), ERROR_LOCK_VIOLATION (33). They pass
+/// within milliseconds, so the rename is retried, as Go's `robustio` does.
+fn is_busy(e: &std::io::Error) -> bool {
+    cfg!(windows) && is_windows_busy_code(e.raw_os_error())
+}
+
+fn is_windows_busy_code(code: Option<i32>) -> bool {
+    matches!(code, Some(5 | 32 | 33))
+}
+
+/// How long a busy file is waited for in all, and the longest single wait.
+const BUSY_BUDGET: Duration = Duration::from_millis(500);
+const BUSY_MAX_WAIT: Duration = Duration::from_millis(100);
+
+/// Runs `op`; while it fails with an error `busy` accepts, waits (1 ms, doubling up to
+/// `BUSY_MAX_WAIT`) and runs it again, until `BUSY_BUDGET` of waiting is spent. Any other error,
+/// or the last busy one, is returned.
+fn retry_while_busy<T>(
+    mut op: impl FnMut() -> std::io::Result<T>,
+    busy: impl Fn(&std::io::Error) -> bool,
+    mut sleep: impl FnMut(Duration),
+) -> std::io::Result<T> {
+    let mut wait = Duration::from_millis(1);
+    let mut waited = Duration::ZERO;
+    loop {
+        match op() {
+            Err(e) if busy(&e) && waited < BUSY_BUDGET => {
+                let step = wait.min(BUSY_BUDGET - waited);
+                sleep(step);
+                waited += step;
+                wait = (wait * 2).min(BUSY_MAX_WAIT);
+            }
+            other => return other,
+        }
+    }
 }
 
 /// An exclusive advisory lock, held until dropped.
@@ -97,6 +138,112 @@ pub(crate) fn read_optional(path: &Path) -> Result<Option<Vec<u8>>> {
         Ok(b) => Ok(Some(b)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(Error::new(format!("cannot read {}: {e}", path.display()))),
+    }
+}
+
+#[cfg(test)]
+mod retry_tests {
+    use super::*;
+    use std::io::{Error as IoError, ErrorKind};
+
+    fn sharing_violation() -> IoError {
+        IoError::from_raw_os_error(32)
+    }
+
+    #[test]
+    fn retries_a_busy_file_until_it_is_free() {
+        let mut calls = 0;
+        let mut slept = Vec::new();
+        let result = retry_while_busy(
+            || {
+                calls += 1;
+                if calls < 4 {
+                    Err(sharing_violation())
+                } else {
+                    Ok(calls)
+                }
+            },
+            |e| is_windows_busy_code(e.raw_os_error()),
+            |d| slept.push(d),
+        );
+        assert_eq!(result.unwrap(), 4);
+        assert_eq!(slept, [1, 2, 4].map(Duration::from_millis));
+    }
+
+    #[test]
+    fn gives_up_after_the_budget_and_never_retries_other_errors() {
+        let mut calls = 0;
+        let mut slept = Duration::ZERO;
+        let result: std::io::Result<()> = retry_while_busy(
+            || {
+                calls += 1;
+                Err(sharing_violation())
+            },
+            |e| is_windows_busy_code(e.raw_os_error()),
+            |d| {
+                assert!(d <= BUSY_MAX_WAIT);
+                slept += d;
+            },
+        );
+        assert_eq!(result.unwrap_err().raw_os_error(), Some(32));
+        assert_eq!(slept, BUSY_BUDGET);
+        assert!((8..20).contains(&calls), "{calls} tries");
+
+        let mut calls = 0;
+        let result: std::io::Result<()> = retry_while_busy(
+            || {
+                calls += 1;
+                Err(IoError::from(ErrorKind::NotFound))
+            },
+            |e| is_windows_busy_code(e.raw_os_error()),
+            |_| panic!("must not wait for an error that does not pass"),
+        );
+        assert!(result.is_err());
+        assert_eq!(calls, 1);
+    }
+
+    #[test]
+    fn busy_codes_are_the_windows_sharing_errors() {
+        for code in [5, 32, 33] {
+            assert!(is_windows_busy_code(Some(code)));
+        }
+        for code in [None, Some(2), Some(3), Some(80), Some(183)] {
+            assert!(!is_windows_busy_code(code));
+        }
+        // Elsewhere an EACCES (13) or EPERM is never waited for.
+        assert_eq!(
+            is_busy(&IoError::from_raw_os_error(5)),
+            cfg!(windows),
+            "5 is EIO on Unix"
+        );
+    }
+}
+
+#[cfg(all(test, windows))]
+mod windows_tests {
+    use super::*;
+    use std::os::windows::fs::OpenOptionsExt;
+
+    #[test]
+    fn replaces_a_file_another_process_holds_open() {
+        let dir = std::env::temp_dir().join(format!("sso-env-busy-{}", std::process::id()));
+        let path = dir.join("token.json");
+        write_private(&path, b"old").unwrap();
+        // As botocore's open() holds it: shared for reading, not for deletion or renaming.
+        const FILE_SHARE_READ: u32 = 1;
+        let held = OpenOptions::new()
+            .read(true)
+            .share_mode(FILE_SHARE_READ)
+            .open(&path)
+            .unwrap();
+        let release = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(50));
+            drop(held);
+        });
+        write_private(&path, b"new").unwrap();
+        release.join().unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"new");
+        fs::remove_dir_all(&dir).unwrap();
     }
 }
 

@@ -1,4 +1,6 @@
-//! cmd.exe: `set "NAME=value"` lines, CRLF, meant to be saved as a .bat file and `call`ed.
+//! cmd.exe: `@set "NAME=value"` lines, CRLF, meant to be saved as a .bat file and `call`ed. The
+//! `@` keeps cmd from echoing each line (secrets included) when the file is called from a
+//! prompt or a batch file that has echo on.
 //!
 //! Inside `set "..."` the characters `& | < > ^ ( )` are literal, but cmd has no escape that
 //! works both in a batch file and on the command line for `%`, cannot nest `"`, expands `!`
@@ -73,15 +75,160 @@ impl Shell for Cmd {
     }
 
     fn set(&self, name: &str, value: &str) -> Result<String, Refusal> {
-        Ok(format!("set \"{name}={}\"", self.literal(value)?))
+        Ok(format!("@set \"{name}={}\"", self.literal(value)?))
     }
 
     fn unset(&self, name: &str) -> String {
-        format!("set \"{name}=\"")
+        format!("@set \"{name}=\"")
     }
 
     fn newline(&self) -> &'static str {
         "\r\n"
+    }
+}
+
+/// cmd's AutoRun value (`HKCU\Software\Microsoft\Command Processor`) is one command line that
+/// every new cmd runs; conda, Clink and others keep their own commands in it, joined by `&`. Ours
+/// is added and removed on its own, the others kept byte for byte, as Clink does.
+pub(crate) mod autorun {
+    use super::Refusal;
+
+    /// The file name that marks our command (in the user's profile directory).
+    pub(crate) const HOOK_FILE: &str = "sso-env-hook.cmd";
+
+    /// Our command for the hook at `path`: runs it only while it exists; the parentheses keep
+    /// `if` from taking the commands after it as its own. `%` would expand and `call` doubles
+    /// a `^` even inside quotes, so paths with them are refused.
+    pub(crate) fn entry(path: &str) -> Result<String, Refusal> {
+        if let Some(c) = path
+            .chars()
+            .find(|c| matches!(c, '"' | '%' | '^') || c.is_control())
+        {
+            return Err(Refusal(format!(
+                "the path {path:?} contains {c:?}, which AutoRun cannot quote"
+            )));
+        }
+        Ok(format!("(if exist \"{path}\" call \"{path}\")"))
+    }
+
+    fn is_ours(command: &str) -> bool {
+        command.to_ascii_lowercase().contains(HOOK_FILE)
+    }
+
+    /// The byte ranges of the commands in `line`: split at `&`, `&&` and `||` outside quotes,
+    /// parentheses and `^` escapes, whitespace around each command left out.
+    fn commands(line: &str) -> Vec<(usize, usize)> {
+        let bytes = line.as_bytes();
+        let (mut quoted, mut depth, mut start, mut i) = (false, 0i32, 0, 0);
+        let mut out = Vec::new();
+        while i < bytes.len() {
+            match bytes[i] {
+                b'"' => quoted = !quoted,
+                b'^' if !quoted => i += 1,
+                b'(' if !quoted => depth += 1,
+                b')' if !quoted => depth -= 1,
+                b'&' | b'|' if !quoted && depth <= 0 => {
+                    let double = bytes.get(i + 1) == Some(&bytes[i]);
+                    if double || bytes[i] == b'&' {
+                        out.push((start, i));
+                        i += if double { 2 } else { 1 };
+                        start = i;
+                        continue;
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        out.push((start, line.len()));
+        out.into_iter()
+            .map(|(a, b)| {
+                let piece = &line[a..b];
+                let a = a + (piece.len() - piece.trim_start().len());
+                (a, a + piece.trim().len())
+            })
+            .collect()
+    }
+
+    /// `line` without our command (and the separator that joined it); the rest unchanged.
+    /// Empty when nothing else was there.
+    pub(crate) fn remove(line: &str) -> String {
+        let mut line = line.to_string();
+        loop {
+            let cmds = commands(&line);
+            let Some(i) = cmds.iter().position(|&(a, b)| is_ours(&line[a..b])) else {
+                return if line.trim().is_empty() {
+                    String::new()
+                } else {
+                    line
+                };
+            };
+            let (a, b) = cmds[i];
+            let range = match (i.checked_sub(1).map(|p| cmds[p]), cmds.get(i + 1)) {
+                (Some((_, prev_end)), _) => prev_end..b,
+                (None, Some(&(next_start, _))) => a..next_start,
+                (None, None) => 0..line.len(),
+            };
+            line.replace_range(range, "");
+        }
+    }
+
+    /// `line` with our command `entry` last (replacing an older one of ours).
+    pub(crate) fn add(line: &str, entry: &str) -> String {
+        let rest = remove(line);
+        if rest.trim().is_empty() {
+            entry.to_string()
+        } else {
+            format!("{} & {entry}", rest.trim_end())
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        const CONDA: &str = "if exist \"C:\\Users\\Zo\u{eb}\\miniconda3\\condabin\\conda_hook.bat\" \"C:\\Users\\Zo\u{eb}\\miniconda3\\condabin\\conda_hook.bat\"";
+        const CLINK: &str = r#""C:\Program Files (x86)\clink\clink.bat" inject --autorun"#;
+
+        #[test]
+        fn entry_quotes_paths_with_spaces_and_refuses_what_it_cannot() {
+            assert_eq!(
+                entry(r"C:\Users\Jane Doe\sso-env-hook.cmd").unwrap(),
+                r#"(if exist "C:\Users\Jane Doe\sso-env-hook.cmd" call "C:\Users\Jane Doe\sso-env-hook.cmd")"#
+            );
+            assert!(entry(r"C:\100%\sso-env-hook.cmd").is_err());
+            assert!(entry(r"C:\a^b\sso-env-hook.cmd").is_err());
+            assert!(entry(r"C:\R&D (x)\sso-env-hook.cmd").is_ok());
+            assert!(entry("C:\\a\"b").is_err());
+        }
+
+        #[test]
+        fn adds_after_other_tools_and_removes_only_ours() {
+            let ours = entry(r"C:\Users\Jane Doe\sso-env-hook.cmd").unwrap();
+            assert_eq!(add("", &ours), ours);
+            let with_conda = add(CONDA, &ours);
+            assert_eq!(with_conda, format!("{CONDA} & {ours}"));
+            // Installing again replaces ours, never duplicates it.
+            assert_eq!(add(&with_conda, &ours), with_conda);
+            let moved = entry(r"D:\home\sso-env-hook.cmd").unwrap();
+            assert_eq!(add(&with_conda, &moved), format!("{CONDA} & {moved}"));
+            assert_eq!(remove(&with_conda), CONDA);
+            assert_eq!(remove(&ours), "");
+
+            // Ours first, in the middle, with && and ||: the others kept byte for byte.
+            let line = format!("{ours}&{CLINK}");
+            assert_eq!(remove(&line), CLINK);
+            let line = format!("{CLINK} &&  {ours} || echo x&{CONDA}");
+            assert_eq!(remove(&line), format!("{CLINK} || echo x&{CONDA}"));
+            let line = format!("{CLINK}&{ours} & {CONDA}");
+            assert_eq!(remove(&line), format!("{CLINK} & {CONDA}"));
+            // An & inside quotes, parentheses or escaped is part of a command.
+            let tricky = r#"echo a^&b & "C:\R&D\x.bat" & (echo c & echo d)"#;
+            assert_eq!(remove(&format!("{tricky} & {ours}")), tricky);
+            assert_eq!(remove(tricky), tricky);
+            // A pipe is not a separator.
+            assert_eq!(remove("type a | more"), "type a | more");
+        }
     }
 }
 
@@ -91,7 +238,8 @@ mod tests {
 
     #[test]
     fn refuses_what_cmd_cannot_carry() {
-        assert_eq!(Cmd.set("A", "a&b|c^<>()").unwrap(), "set \"A=a&b|c^<>()\"");
+        assert_eq!(Cmd.set("A", "a&b|c^<>()").unwrap(), "@set \"A=a&b|c^<>()\"");
+        assert_eq!(Cmd.unset("A"), "@set \"A=\"");
         let long = "x".repeat(MAX_VALUE + 1);
         for bad in [
             "50%",

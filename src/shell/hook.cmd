@@ -1,8 +1,7 @@
 @echo off
 rem sso-env hook for cmd.exe, printed by `sso-env init cmd`.
-rem Install: save it and run it in every new cmd window through AutoRun:
-rem   sso-env init cmd > "%USERPROFILE%\sso-env-hook.cmd"
-rem   reg add "HKCU\Software\Microsoft\Command Processor" /v AutoRun /t REG_EXPAND_SZ /d "\"%USERPROFILE%\sso-env-hook.cmd\"" /f
+rem Install: `sso-env init cmd --install` saves it as %USERPROFILE%\sso-env-hook.cmd and adds it
+rem to cmd's AutoRun, keeping what else runs there (conda, Clink); --uninstall removes it again.
 rem It defines the doskey macro {{cmd}} (switch this window to an AWS SSO profile; --clear
 rem removes it) and puts the profile and the UTC time its credentials expire in the prompt:
 rem cmd cannot count down, so the prompt shows the clock time instead.
@@ -18,21 +17,26 @@ if "%~2"=="" (
     echo usage: {{cmd}} PROFILE ^| --clear 1>&2
     exit /b 2
 )
-set "SSO_ENV_HOOK_OUT=%TEMP%\sso-env-%RANDOM%%RANDOM%.cmd"
-if "%~2"=="--clear" (
-    call {{exe}} unset --format cmd > "%SSO_ENV_HOOK_OUT%"
-) else (
-    call {{exe}} export --format cmd -- "%~2" > "%SSO_ENV_HOOK_OUT%"
-)
-rem Applied only when sso-env succeeded: a failure leaves this window as it was.
-if errorlevel 1 (
-    del "%SSO_ENV_HOOK_OUT%" >nul 2>&1
-    set "SSO_ENV_HOOK_OUT="
+rem A directory of our own, never one that exists (and mkdir fails if another window created it
+rem just now): two windows opened in the same second draw the same %RANDOM% numbers.
+set "SSO_ENV_HOOK_DIR="
+for /l %%i in (1,1,50) do if not defined SSO_ENV_HOOK_DIR call :tempdir
+if not defined SSO_ENV_HOOK_DIR (
+    echo {{cmd}}: cannot create a directory in "%TEMP%" 1>&2
     exit /b 1
 )
-call "%SSO_ENV_HOOK_OUT%"
-del "%SSO_ENV_HOOK_OUT%" >nul 2>&1
-set "SSO_ENV_HOOK_OUT="
+if "%~2"=="--clear" (
+    call {{exe}} unset --format cmd > "%SSO_ENV_HOOK_DIR%\vars.cmd"
+) else (
+    call {{exe}} export --format cmd -- "%~2" > "%SSO_ENV_HOOK_DIR%\vars.cmd"
+)
+rem Applied only when sso-env succeeded (any code but 0, negative ones too, is a failure): a
+rem failure leaves this window as it was.
+if errorlevel 1 goto :failed
+if not errorlevel 0 goto :failed
+call "%SSO_ENV_HOOK_DIR%\vars.cmd"
+rd /s /q "%SSO_ENV_HOOK_DIR%" >nul 2>&1
+set "SSO_ENV_HOOK_DIR="
 if not "%SSO_ENV_SHOW_PROMPT%"=="1" exit /b 0
 if defined SSO_ENV_PROFILE (
     set "PROMPT=(%SSO_ENV_PROFILE% %SSO_ENV_ROLE_NAME% until %AWS_CREDENTIAL_EXPIRATION:~11,5%Z)$S%SSO_ENV_BASE_PROMPT%"
@@ -40,3 +44,14 @@ if defined SSO_ENV_PROFILE (
     set "PROMPT=%SSO_ENV_BASE_PROMPT%"
 )
 exit /b 0
+
+:tempdir
+set "SSO_ENV_HOOK_TRY=%TEMP%\sso-env-%RANDOM%-%RANDOM%"
+if not exist "%SSO_ENV_HOOK_TRY%" mkdir "%SSO_ENV_HOOK_TRY%" 2>nul && set "SSO_ENV_HOOK_DIR=%SSO_ENV_HOOK_TRY%"
+set "SSO_ENV_HOOK_TRY="
+exit /b 0
+
+:failed
+rd /s /q "%SSO_ENV_HOOK_DIR%" >nul 2>&1
+set "SSO_ENV_HOOK_DIR="
+exit /b 1

@@ -3,7 +3,8 @@
 #
 # Defines {{cmd}} (switch this session to an AWS SSO profile), completion of profile names,
 # a prompt segment "profile role 52m" and auto-refresh of credentials close to expiry.
-# Drawing the prompt starts no process.
+# Drawing the prompt starts no process. Works under Set-StrictMode -Version Latest: a global
+# is read only after this hook set it, or through Get-Variable.
 
 $global:__SsoEnvExe = {{exe}}
 $global:__SsoEnvPrompt = {{prompt}}
@@ -11,19 +12,25 @@ $global:__SsoEnvSegment = ''
 $global:__SsoEnvLoginNeeded = $false
 $global:__SsoEnvLastTry = 0
 
-# Runs sso-env and applies its output only when it succeeded. Output is read as UTF-8 and
-# joined with "`n", so values with line breaks stay whole.
-function global:__SsoEnvApply {
-    param([string[]]$Arguments)
+# Every call of sso-env goes through here, its output read as UTF-8 whatever the console's
+# code page (profile names from `pick` and `profiles --names` may be non-ASCII). -Quiet drops
+# its stderr. $LASTEXITCODE is sso-env's exit code afterwards.
+function global:__SsoEnvBin {
+    param([string[]]$Arguments, [switch]$Quiet)
     $encoding = [Console]::OutputEncoding
     try {
-        [Console]::OutputEncoding = [Text.Encoding]::UTF8
-        $lines = & $global:__SsoEnvExe @Arguments
-        $code = $LASTEXITCODE
+        [Console]::OutputEncoding = [System.Text.UTF8Encoding]::new($false)
+        if ($Quiet) { & $global:__SsoEnvExe @Arguments 2>$null } else { & $global:__SsoEnvExe @Arguments }
     } finally {
         [Console]::OutputEncoding = $encoding
     }
-    if ($code -ne 0) { return $false }
+}
+
+# Runs sso-env and applies its output only when it succeeded.
+function global:__SsoEnvApply {
+    param([string[]]$Arguments)
+    $lines = __SsoEnvBin $Arguments
+    if ($LASTEXITCODE -ne 0) { return $false }
     $script = [string]::Join("`n", @($lines))
     if ($script) { Invoke-Expression $script }
     return $true
@@ -37,7 +44,7 @@ function global:{{cmd}} {
         return
     }
     if (-not $Name) {
-        $Name = & $global:__SsoEnvExe pick
+        $Name = __SsoEnvBin @('pick')
         if ($LASTEXITCODE -ne 0 -or -not $Name) { return }
     }
     if (__SsoEnvApply @('export', '--format', 'powershell', '--', $Name)) {
@@ -81,19 +88,53 @@ function global:sso_env_prompt_segment {
     $global:__SsoEnvSegment
 }
 
+# Puts back the $LASTEXITCODE the last command left (or its absence), which a refresh changed.
+function global:__SsoEnvRestoreExitCode {
+    param([bool]$Had, $Code)
+    if ($Had) { $global:LASTEXITCODE = $Code }
+    elseif (Get-Variable LASTEXITCODE -Scope Global -ErrorAction Ignore) { Remove-Variable LASTEXITCODE -Scope Global }
+}
+
+# The prompt: the segment, then the prompt there was. What the last command left in $? and
+# $LASTEXITCODE is saved first and restored for that prompt (posh-git and oh-my-posh show a
+# failure from them) and again last, for the next command line. $? cannot be assigned: the
+# statement just before sets it, as starship.ps1 does.
 # starship shows AWS_PROFILE and AWS_CREDENTIAL_EXPIRATION itself: stay out of its way (known by
 # its prompt function; STARSHIP_SHELL is inherited by shells without it).
+$global:__SsoEnvUserPrompt = Get-Variable __SsoEnvUserPrompt -Scope Global -ValueOnly -ErrorAction Ignore
 if ($global:__SsoEnvPrompt -and -not ("$function:prompt" -match 'starship') -and -not $global:__SsoEnvUserPrompt) {
     $global:__SsoEnvUserPrompt = $function:prompt
     function global:prompt {
+        $ok = $global:?
+        $had = $null -ne (Get-Variable LASTEXITCODE -Scope Global -ErrorAction Ignore)
+        $code = Get-Variable LASTEXITCODE -Scope Global -ValueOnly -ErrorAction Ignore
         __SsoEnvUpdate
-        $global:__SsoEnvSegment + (& $global:__SsoEnvUserPrompt)
+        __SsoEnvRestoreExitCode $had $code
+        if ($ok) { $null = $ok } else { Write-Error '' -ErrorAction Ignore }
+        $text = $global:__SsoEnvSegment + (& $global:__SsoEnvUserPrompt)
+        $text
+        __SsoEnvRestoreExitCode $had $code
+        if ($ok) { $null = $ok } else { Write-Error '' -ErrorAction Ignore }
+    }
+}
+
+# starship calls Invoke-Starship-PreCommand before each prompt, whether it was loaded before
+# this hook or after it (replacing the prompt above): chain into it, keeping one that is already
+# defined, so that auto-refresh keeps running under starship.
+if (-not (Get-Variable __SsoEnvStarshipPre -Scope Global -ErrorAction Ignore)) {
+    $global:__SsoEnvStarshipPre = $null
+    if (Test-Path function:Invoke-Starship-PreCommand) {
+        $global:__SsoEnvStarshipPre = (Get-Item function:Invoke-Starship-PreCommand).ScriptBlock
+    }
+    function global:Invoke-Starship-PreCommand {
+        if ($global:__SsoEnvStarshipPre) { & $global:__SsoEnvStarshipPre }
+        __SsoEnvUpdate
     }
 }
 
 Register-ArgumentCompleter -CommandName '{{cmd}}' -ParameterName Name -ScriptBlock {
     param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)
-    & $global:__SsoEnvExe profiles --names 2>$null | Where-Object { $_.StartsWith($wordToComplete) } | ForEach-Object {
+    __SsoEnvBin @('profiles', '--names') -Quiet | Where-Object { $_.StartsWith($wordToComplete) } | ForEach-Object {
         [System.Management.Automation.CompletionResult]::new("'" + $_.Replace("'", "''") + "'", $_, 'ParameterValue', $_)
     }
 }

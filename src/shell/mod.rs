@@ -17,6 +17,7 @@ mod noexport;
 mod posix;
 mod powershell;
 
+pub(crate) use cmd::autorun as cmd_autorun_line;
 pub use cmd::Cmd;
 pub use docker::DockerEnv;
 pub use dotenv::Dotenv;

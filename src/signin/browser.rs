@@ -1,5 +1,6 @@
-//! Opening the sign-in page. `$BROWSER` first (a `:`-separated list of commands, `%s` standing
-//! for the URL, as Python's webbrowser and most Unix tools read it), then the desktop's opener.
+//! Opening the sign-in page. `$BROWSER` first (a list of commands separated by `:`, or by `;` on
+//! Windows where `:` is part of `C:\...`, `%s` standing for the URL, as Python's webbrowser reads
+//! it), then the desktop's opener.
 //! With no display (SSH, containers) there is no browser, and login falls back to a device code.
 //!
 //! Written here rather than with a crate because login needs the answer "is there a browser at
@@ -24,11 +25,10 @@ pub(crate) fn available() -> bool {
 /// Starts a browser on `url`; true when a browser command could be started.
 pub(crate) fn open(url: &str) -> bool {
     if let Some(list) = std::env::var("BROWSER").ok().filter(|b| !b.is_empty()) {
-        return list
-            .split(':')
-            .filter(|c| !c.trim().is_empty())
+        return browser_commands(&list, cfg!(windows))
+            .into_iter()
             .any(|command| {
-                let Ok(mut words) = shell_words::split(command) else {
+                let Some(mut words) = browser_words(command, cfg!(windows)) else {
                     return false;
                 };
                 if words.iter().any(|w| w.contains("%s")) {
@@ -57,6 +57,37 @@ pub(crate) fn open(url: &str) -> bool {
     }
 }
 
+/// The commands in `$BROWSER`, split on the platform's path-list separator, as Python's
+/// webbrowser splits on `os.pathsep`.
+fn browser_commands(list: &str, windows: bool) -> Vec<&str> {
+    list.split(if windows { ';' } else { ':' })
+        .filter(|c| !c.trim().is_empty())
+        .collect()
+}
+
+/// The words of one `$BROWSER` command: shell words on Unix; on Windows, words split at spaces
+/// outside double quotes, backslashes kept (`"C:\Program Files\x.exe" %s`).
+fn browser_words(command: &str, windows: bool) -> Option<Vec<String>> {
+    if !windows {
+        return shell_words::split(command).ok().filter(|w| !w.is_empty());
+    }
+    let mut words = Vec::new();
+    let mut word: Option<String> = None;
+    let mut quoted = false;
+    for c in command.chars() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                word.get_or_insert_with(String::new);
+            }
+            c if c.is_whitespace() && !quoted => words.extend(word.take()),
+            c => word.get_or_insert_with(String::new).push(c),
+        }
+    }
+    words.extend(word);
+    (!quoted && !words.is_empty()).then_some(words)
+}
+
 /// Starts a command detached from our output (stdout may be read by `eval`), reaping it in
 /// the background.
 fn spawn(cmd: &mut Command) -> bool {
@@ -71,5 +102,48 @@ fn spawn(cmd: &mut Command) -> bool {
             true
         }
         Err(_) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn browser_list_splits_on_the_platform_separator() {
+        assert_eq!(
+            browser_commands("firefox %s:w3m", false),
+            ["firefox %s", "w3m"]
+        );
+        let windows = r#""C:\Program Files\Firefox\firefox.exe";C:\bin\w3m.exe %s;"#;
+        assert_eq!(
+            browser_commands(windows, true),
+            [
+                r#""C:\Program Files\Firefox\firefox.exe""#,
+                r"C:\bin\w3m.exe %s"
+            ]
+        );
+        assert!(browser_commands(" : ", false).is_empty());
+    }
+
+    #[test]
+    fn windows_browser_commands_keep_backslashes() {
+        assert_eq!(
+            browser_words(
+                r#""C:\Program Files\Firefox\firefox.exe" -new-tab %s"#,
+                true
+            )
+            .unwrap(),
+            [r"C:\Program Files\Firefox\firefox.exe", "-new-tab", "%s"]
+        );
+        assert_eq!(
+            browser_words(r"C:\bin\w3m.exe", true).unwrap(),
+            [r"C:\bin\w3m.exe"]
+        );
+        assert_eq!(browser_words(r#""unclosed"#, true), None);
+        assert_eq!(
+            browser_words("firefox 'a b' %s", false).unwrap(),
+            ["firefox", "a b", "%s"]
+        );
     }
 }

@@ -62,7 +62,10 @@ pub(crate) fn login(sso: &SsoSettings, label: &str, opts: Options) -> Result<Tok
         match result {
             Ok(new) => {
                 let token = to_token(&reg, new);
-                sso_cache::write_token(sso, &token)?;
+                // This command still uses a sign-in that could not be saved (after fsutil's retries).
+                if let Err(e) = sso_cache::write_token(sso, &token) {
+                    eprintln!("sso-env: warning: signed in but could not save the sign-in: {e}");
+                }
                 eprintln!(
                     "sso-env: signed in to {label}; valid until {}",
                     timefmt::format_utc(token.expires_at)

@@ -96,40 +96,36 @@ impl Ui {
             if kind == KeyEventKind::Release {
                 continue;
             }
-            let ctrl = modifiers.contains(KeyModifiers::CONTROL);
-            match code {
-                KeyCode::Enter => {
+            match action(code, modifiers, mode.multi) {
+                Action::Choose => {
                     let chosen: Vec<usize> = (0..names.len()).filter(|&i| marked[i]).collect();
                     if !chosen.is_empty() {
                         return Ok(Some(chosen));
                     }
                     return Ok(matches.get(selected).map(|&i| vec![i]));
                 }
-                KeyCode::Esc => return Ok(None),
-                KeyCode::Char('c' | 'g' | 'd') if ctrl => return Ok(None),
-                KeyCode::Char(' ') if mode.multi => {
+                Action::Cancel => return Ok(None),
+                Action::Mark => {
                     if let Some(&i) = matches.get(selected) {
                         marked[i] = !marked[i];
                         selected += 1;
                     }
                 }
-                KeyCode::Char('a') if ctrl && mode.multi => {
+                Action::MarkAll => {
                     let all = matches.iter().all(|&i| marked[i]);
                     matches.iter().for_each(|&i| marked[i] = !all);
                 }
-                KeyCode::Up | KeyCode::BackTab => selected = selected.saturating_sub(1),
-                KeyCode::Char('p' | 'k') if ctrl => selected = selected.saturating_sub(1),
-                KeyCode::Down | KeyCode::Tab => selected += 1,
-                KeyCode::Char('n' | 'j') if ctrl => selected += 1,
-                KeyCode::Char('u') if ctrl => query.clear(),
-                KeyCode::Backspace => {
+                Action::Up => selected = selected.saturating_sub(1),
+                Action::Down => selected += 1,
+                Action::Clear => query.clear(),
+                Action::Erase => {
                     query.pop();
                 }
-                KeyCode::Char(c) if !ctrl => {
+                Action::Type(c) => {
                     query.push(c);
                     selected = 0;
                 }
-                _ => {}
+                Action::Nothing => {}
             }
         }
     }
@@ -245,6 +241,45 @@ fn pick_by_line(items: &[String], mode: &Mode) -> std::io::Result<Option<Vec<usi
     }
 }
 
+/// What a key press does.
+#[derive(Debug, PartialEq)]
+enum Action {
+    Choose,
+    Cancel,
+    /// Mark or unmark the entry under the cursor (multi-select).
+    Mark,
+    /// Mark every match, or unmark them all when all are marked (multi-select).
+    MarkAll,
+    Up,
+    Down,
+    Clear,
+    Erase,
+    Type(char),
+    Nothing,
+}
+
+fn action(code: KeyCode, modifiers: KeyModifiers, multi: bool) -> Action {
+    // Windows reports AltGr (which types `@`, `{`, `€` on many layouts) as Ctrl+Alt: a
+    // character with both is typed text, not a Ctrl shortcut.
+    let altgr = modifiers.contains(KeyModifiers::CONTROL | KeyModifiers::ALT);
+    let ctrl = modifiers.contains(KeyModifiers::CONTROL) && !altgr;
+    match code {
+        KeyCode::Enter => Action::Choose,
+        KeyCode::Esc => Action::Cancel,
+        KeyCode::Char('c' | 'g' | 'd') if ctrl => Action::Cancel,
+        KeyCode::Char(' ') if multi => Action::Mark,
+        KeyCode::Char('a') if ctrl && multi => Action::MarkAll,
+        KeyCode::Up | KeyCode::BackTab => Action::Up,
+        KeyCode::Char('p' | 'k') if ctrl => Action::Up,
+        KeyCode::Down | KeyCode::Tab => Action::Down,
+        KeyCode::Char('n' | 'j') if ctrl => Action::Down,
+        KeyCode::Char('u') if ctrl => Action::Clear,
+        KeyCode::Backspace => Action::Erase,
+        KeyCode::Char(c) if !ctrl => Action::Type(c),
+        _ => Action::Nothing,
+    }
+}
+
 /// Names as shown: control characters made visible, cut to `width` display columns (CJK
 /// takes two).
 fn clip(s: &str, width: usize) -> String {
@@ -313,6 +348,37 @@ fn score(query: &str, name: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn altgr_characters_are_text_and_ctrl_keys_are_commands() {
+        let altgr = KeyModifiers::CONTROL | KeyModifiers::ALT;
+        for c in ['@', '{', '€', 'q'] {
+            assert_eq!(action(KeyCode::Char(c), altgr, false), Action::Type(c));
+        }
+        assert_eq!(action(KeyCode::Char('c'), altgr, false), Action::Type('c'));
+        let ctrl = KeyModifiers::CONTROL;
+        assert_eq!(action(KeyCode::Char('c'), ctrl, false), Action::Cancel);
+        assert_eq!(action(KeyCode::Char('n'), ctrl, false), Action::Down);
+        assert_eq!(action(KeyCode::Char('x'), ctrl, false), Action::Nothing);
+        assert_eq!(
+            action(KeyCode::Char('K'), KeyModifiers::SHIFT, false),
+            Action::Type('K')
+        );
+        assert_eq!(
+            action(KeyCode::Char('x'), KeyModifiers::NONE, false),
+            Action::Type('x')
+        );
+        // Space and Ctrl-A mark entries only where several may be chosen.
+        assert_eq!(
+            action(KeyCode::Char(' '), KeyModifiers::NONE, true),
+            Action::Mark
+        );
+        assert_eq!(
+            action(KeyCode::Char(' '), KeyModifiers::NONE, false),
+            Action::Type(' ')
+        );
+        assert_eq!(action(KeyCode::Char('a'), ctrl, true), Action::MarkAll);
+    }
 
     #[test]
     fn filters_fuzzily_best_first() {

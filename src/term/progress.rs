@@ -44,7 +44,7 @@ impl Progress {
 
     pub(crate) fn finish(&self) {
         if self.shown() {
-            eprint!("\r\x1b[2K");
+            super::clear_line();
         }
     }
 }

@@ -47,7 +47,7 @@ impl Waiting {
 
     pub(crate) fn done(&mut self) {
         if self.drawn {
-            eprint!("\r\x1b[2K");
+            super::clear_line();
             self.drawn = false;
         }
     }

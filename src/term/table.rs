@@ -51,8 +51,10 @@ pub(crate) struct Fit<'a> {
 /// The table on stdout's terms: the terminal's width and colour, or neither when piped.
 pub(crate) fn render(header: &[&str], lines: &[Line], fit_to: &Fit) -> String {
     let tty = std::io::stdout().is_terminal();
-    let color =
-        tty && super::capable() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let color = tty
+        && super::capable()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && super::ansi_ok();
     // A terminal reporting 0 columns (a pty nobody sized) is of unknown width: no cutting.
     let cols = tty
         .then(|| crossterm::terminal::size().ok())

@@ -435,16 +435,6 @@ fn eval_cmd_once(code_page: CmdCodePage, script: &[u8], initial_env: &[(&str, &s
     finish(cmd, &dirs, &out_path)
 }
 
-/// Parses PowerShell output of the tool with tree-sitter-powershell and returns the assignments
-/// in order: `(NAME, Some(value))` for `$Env:NAME = '...'` and `(NAME, None)` for
-/// `$Env:NAME = $null`.
-///
-/// Errors if the tree has ERROR or MISSING nodes, if any statement is not exactly one of those
-/// two forms (anything else, `"..."`, `$(...)`, `+=`, a second command after `;`, a pipeline...),
-/// if two statements share a line, or if a single-quoted string is not a valid PowerShell verbatim
-/// string. The string is decoded the way PowerShell does it, where all of `'` U+2018 U+2019 U+201A
-/// U+201B are quotes and a pair of them stands for one (tree-sitter only knows `'`, so an undoubled
-/// curly quote is caught here). Comments between statements are allowed.
 /// Parses any PowerShell script (a hook, say) and reports the first ERROR or MISSING node.
 pub fn powershell_parses_cleanly(script: &str) -> Result<(), String> {
     let mut parser = tree_sitter::Parser::new();
@@ -466,6 +456,17 @@ pub fn powershell_parses_cleanly(script: &str) -> Result<(), String> {
     }
 }
 
+/// Parses PowerShell output of the tool with tree-sitter-powershell and returns the assignments
+/// in order: `(NAME, Some(value))` for `$Env:NAME = '...'` and `(NAME, None)` for
+/// `$Env:NAME = $null`. A value may be a `+` chain of verbatim strings and `[char]0xHHHH`
+/// pieces (how the tool writes what is not printable ASCII), starting with a string.
+///
+/// Errors if the tree has ERROR or MISSING nodes, if any statement is not exactly one of those
+/// two forms (anything else, `"..."`, `$(...)`, `+=`, a second command after `;`, a pipeline...),
+/// if two statements share a line, or if a single-quoted string is not a valid PowerShell verbatim
+/// string. The string is decoded the way PowerShell does it, where all of `'` U+2018 U+2019 U+201A
+/// U+201B are quotes and a pair of them stands for one (tree-sitter only knows `'`, so an undoubled
+/// curly quote is caught here). Comments between statements are allowed.
 pub fn parse_powershell(script: &str) -> Result<Vec<(String, Option<String>)>, String> {
     if script.trim().is_empty() {
         // tree-sitter-powershell reports an ERROR for an empty program.
@@ -607,20 +608,73 @@ fn parse_ps_statement(
         return bad("right side is not a single value");
     }
     let value = sole_descendant(rhs);
-    match value.kind() {
-        "variable" if node_text(src, value).eq_ignore_ascii_case("$null") => {
-            Ok((name.to_string(), None))
+    if value.kind() == "variable" && node_text(src, value).eq_ignore_ascii_case("$null") {
+        return Ok((name.to_string(), None));
+    }
+    let mut pieces = Vec::new();
+    collect_pieces(src, value, &mut pieces).map_err(|e| format!("{e} in statement {text:?}"))?;
+    if !matches!(pieces.first(), Some(Piece::Text(_))) {
+        // `[char]65 + [char]66` adds numbers in PowerShell: text must come first.
+        return bad("does not start with a string");
+    }
+    let mut units: Vec<u16> = Vec::new();
+    for piece in pieces {
+        match piece {
+            Piece::Text(t) => units.extend(t.encode_utf16()),
+            Piece::Unit(u) => units.push(u),
         }
-        "verbatim_string_characters" => {
-            let parent = value.parent().map(|p| p.kind());
-            if parent != Some("string_literal") {
-                return bad("string is not a plain literal");
+    }
+    let decoded = String::from_utf16(&units)
+        .map_err(|_| format!("unpaired surrogate in statement {text:?}"))?;
+    Ok((name.to_string(), Some(decoded)))
+}
+
+/// A piece of a value: a verbatim string, or one UTF-16 code unit written `[char]0xHHHH`.
+enum Piece {
+    Text(String),
+    Unit(u16),
+}
+
+/// The pieces of `'...'`, `[char]0xHHHH`, or a `+` chain of them; anything else is an error.
+fn collect_pieces(
+    src: &str,
+    node: tree_sitter::Node<'_>,
+    out: &mut Vec<Piece>,
+) -> Result<(), String> {
+    let node = sole_descendant(node);
+    let text = node_text(src, node);
+    match node.kind() {
+        "additive_expression" if node.child_count() == 3 => {
+            let op = node.child(1).expect("operator");
+            if node_text(src, op) != "+" {
+                return Err(format!("operator {:?} is not +", node_text(src, op)));
             }
-            let decoded = decode_verbatim(node_text(src, value))
-                .map_err(|e| format!("{e} in statement {text:?}"))?;
-            Ok((name.to_string(), Some(decoded)))
+            collect_pieces(src, node.child(0).expect("lhs"), out)?;
+            collect_pieces(src, node.child(2).expect("rhs"), out)
         }
-        other => bad(&format!("right side is a {other}, not '...' or $null")),
+        "verbatim_string_characters"
+            if node.parent().map(|p| p.kind()) == Some("string_literal") =>
+        {
+            out.push(Piece::Text(decode_verbatim(text)?));
+            Ok(())
+        }
+        "cast_expression" => {
+            let (ty, operand) = (
+                node.child(0).expect("type"),
+                node.child(1).expect("operand"),
+            );
+            let hex = node_text(src, operand)
+                .strip_prefix("0x")
+                .filter(|h| h.len() == 4 && h.chars().all(|c| c.is_ascii_hexdigit()));
+            match hex {
+                Some(h) if node_text(src, ty).eq_ignore_ascii_case("[char]") => {
+                    out.push(Piece::Unit(u16::from_str_radix(h, 16).expect("hex digits")));
+                    Ok(())
+                }
+                _ => Err(format!("{text:?} is not [char]0xHHHH")),
+            }
+        }
+        other => Err(format!("{other} {text:?} is not '...', [char]0xHHHH or +")),
     }
 }
 

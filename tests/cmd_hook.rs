@@ -1,0 +1,194 @@
+//! cmd.exe under wine: what `export --format cmd` and the `init cmd` hook do in a real cmd.
+//! (`tests/init.rs` covers use-profile, the prompt and --clear.)
+
+#[path = "support/shells.rs"]
+mod shells;
+mod support;
+
+use std::path::Path;
+use std::time::Duration;
+
+use support::Sandbox;
+
+fn sandbox() -> Sandbox {
+    let sb = Sandbox::new();
+    sb.seed_token("koa", Duration::from_secs(8 * 3600));
+    sb.seed_token(support::START_URL, Duration::from_secs(8 * 3600));
+    sb
+}
+
+fn win(p: &Path) -> String {
+    format!("Z:{}", p.display().to_string().replace('/', "\\"))
+}
+
+fn require_wine() {
+    assert!(
+        shells::available("cmd"),
+        "wine is not installed (.ci/run installs it)"
+    );
+}
+
+#[test]
+fn calling_exported_lines_never_echoes_the_secrets() {
+    require_wine();
+    let sb = sandbox();
+    let exported = sb.ok(&["export", "koa-dev-customer", "--format", "cmd"]);
+    let file = sb.home().join("aws-env.bat");
+    std::fs::write(&file, &exported).unwrap();
+    // As from a prompt or a batch file with echo on.
+    let script = format!("echo on\r\ncall \"{}\"\r\n", win(&file));
+    let ev = shells::eval_cmd(script.as_bytes(), &[]);
+    let creds = &sb.server.issued_credentials()[0];
+    assert_eq!(
+        ev.get_lossy("AWS_SECRET_ACCESS_KEY").as_deref(),
+        Some(creds.secret_access_key.as_str()),
+        "{}",
+        ev.describe()
+    );
+    let shown = format!(
+        "{}{}",
+        String::from_utf8_lossy(&ev.stdout),
+        String::from_utf8_lossy(&ev.stderr)
+    );
+    assert!(shown.contains("call"), "echo was on: {}", ev.describe());
+    for secret in [&creds.secret_access_key, &creds.session_token] {
+        assert!(!shown.contains(secret.as_str()), "echoed a secret: {shown}");
+    }
+}
+
+/// A hook whose sso-env is a batch file replaying the real binary's output, which also fails
+/// after printing a line.
+fn fake_hook(sb: &Sandbox) -> String {
+    let dir = sb.home();
+    std::fs::write(
+        dir.join("export.txt"),
+        sb.ok(&["export", "koa-dev-customer", "--format", "cmd"]),
+    )
+    .unwrap();
+    let fake = format!(
+        "@echo off\r\n\
+         if \"%~5\"==\"koa-dev-customer\" (type \"{e}\" & exit /b 0)\r\n\
+         if \"%~5\"==\"failing\" (echo @set \"AWS_ACCESS_KEY_ID=from-a-failed-run\"& exit /b 3)\r\n\
+         exit /b 1\r\n",
+        e = win(&dir.join("export.txt"))
+    );
+    std::fs::write(dir.join("fake-sso-env.cmd"), fake).unwrap();
+    let hook = sb.ok(&["init", "cmd", "--exe", &win(&dir.join("fake-sso-env.cmd"))]);
+    std::fs::write(dir.join("hook.cmd"), hook).unwrap();
+    win(&dir.join("hook.cmd"))
+}
+
+#[test]
+fn a_failure_changes_nothing_whatever_its_exit_code() {
+    require_wine();
+    let sb = sandbox();
+    let h = fake_hook(&sb);
+    let tmp = sb.home().join("temp dir");
+    std::fs::create_dir(&tmp).unwrap();
+    let script = format!(
+        "set \"TEMP={t}\"\r\ncall \"{h}\"\r\ncall \"{h}\" use failing\r\nset \"STATUS=%ERRORLEVEL%\"\r\n",
+        t = win(&tmp)
+    );
+    let ev = shells::eval_cmd(script.as_bytes(), &[]);
+    assert!(ev.env_captured, "{}", ev.describe());
+    assert_eq!(ev.get("AWS_ACCESS_KEY_ID"), None, "{}", ev.describe());
+    assert_eq!(ev.get_lossy("STATUS").as_deref(), Some("1"));
+    assert_eq!(
+        std::fs::read_dir(&tmp).unwrap().count(),
+        0,
+        "temp left behind"
+    );
+
+    // A crashed Windows process exits with a negative code, which `if errorlevel 1` misses.
+    // (Wine's `call` turns every failure into 1, so the check itself is run here on a
+    // negative code from `cmd /c exit -1`.)
+    let hook = sb.ok(&["init", "cmd"]);
+    assert!(
+        hook.contains("\r\nif errorlevel 1 goto :failed\r\nif not errorlevel 0 goto :failed\r\n"),
+        "{hook}"
+    );
+    let ev = shells::eval_cmd(
+        b"cmd /c exit -1\r\nif errorlevel 1 set \"GE1=yes\"\r\nif not errorlevel 0 set \"LT0=yes\"\r\n",
+        &[],
+    );
+    assert_eq!(ev.get("GE1"), None, "{}", ev.describe());
+    assert_eq!(
+        ev.get_lossy("LT0").as_deref(),
+        Some("yes"),
+        "{}",
+        ev.describe()
+    );
+}
+
+#[test]
+fn the_temp_directory_is_never_one_that_exists() {
+    require_wine();
+    let sb = sandbox();
+    let h = fake_hook(&sb);
+    let tmp = sb.home().join("temp dir");
+    // A user variable RANDOM fixes cmd's %RANDOM%: every name drawn is sso-env-7-7, as for two
+    // windows opened in the same second.
+    let planted = tmp.join("sso-env-7-7");
+    std::fs::create_dir_all(&planted).unwrap();
+    std::fs::write(
+        planted.join("vars.cmd"),
+        "@set \"AWS_ACCESS_KEY_ID=planted\"\r\n",
+    )
+    .unwrap();
+    let script = format!(
+        "set \"TEMP={t}\"\r\nset \"RANDOM=7\"\r\ncall \"{h}\"\r\ncall \"{h}\" use koa-dev-customer\r\nset \"STATUS=%ERRORLEVEL%\"\r\n",
+        t = win(&tmp)
+    );
+    let ev = shells::eval_cmd(script.as_bytes(), &[]);
+    assert!(ev.env_captured, "{}", ev.describe());
+    assert_eq!(ev.get("AWS_ACCESS_KEY_ID"), None, "{}", ev.describe());
+    assert_eq!(ev.get_lossy("STATUS").as_deref(), Some("1"));
+    assert!(
+        String::from_utf8_lossy(&ev.stderr).contains("cannot create a directory"),
+        "{}",
+        ev.describe()
+    );
+    assert!(
+        planted.join("vars.cmd").exists(),
+        "someone else's directory removed"
+    );
+
+    // Once the name is free, the same fixed draw works and leaves nothing behind.
+    std::fs::remove_dir_all(&planted).unwrap();
+    let ev = shells::eval_cmd(script.as_bytes(), &[]);
+    let key = &sb.server.issued_credentials()[0].access_key_id;
+    assert_eq!(
+        ev.get_lossy("AWS_ACCESS_KEY_ID").as_deref(),
+        Some(key.as_str()),
+        "{}",
+        ev.describe()
+    );
+    assert_eq!(ev.get_lossy("STATUS").as_deref(), Some("0"));
+    assert_eq!(
+        std::fs::read_dir(&tmp).unwrap().count(),
+        0,
+        "temp left behind"
+    );
+}
+
+#[test]
+fn install_is_for_cmd_and_says_so_elsewhere() {
+    let sb = sandbox();
+    let line = support::fails_cleanly(
+        &sb.run(&["init", "bash", "--install"]),
+        "init bash --install",
+    );
+    assert!(
+        line.contains("--install and --uninstall are for cmd"),
+        "{line}"
+    );
+    if cfg!(windows) {
+        return; // tests/windows.rs runs --install for real.
+    }
+    for flag in ["--install", "--uninstall"] {
+        let out = sb.run(&["init", "cmd", flag]);
+        let line = support::fails_cleanly(&out, flag);
+        assert!(line.contains("run this on Windows"), "{line}");
+    }
+    assert!(!sb.home().join("sso-env-hook.cmd").exists());
+}
