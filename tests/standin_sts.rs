@@ -92,6 +92,11 @@ impl TempHome {
     fn path(&self) -> &std::path::Path {
         self.0.path()
     }
+    fn write(&self, rel: &str, text: &str) {
+        let p = self.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
 }
 
 /// Runs `body` (Python, after PRELUDE) with HOME = `home`, every AWS_* variable removed and
@@ -852,5 +857,487 @@ fn hmac_and_signing_key_vectors() {
             "iam"
         )),
         "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d"
+    );
+}
+
+// ----- botocore's assume-role provider with the AWS CLI's cache --------------------------------
+
+/// What the AWS CLI does to every session (awscli/customizations/assumerole.py: CACHE_DIR and
+/// inject_assume_role_provider_cache), so botocore's AssumeRoleProvider caches in
+/// ~/.aws/cli/cache; `creds(profile)` resolves a profile the way `aws` would.
+const CLI_PRELUDE: &str = r#"
+CACHE_DIR = os.path.expanduser(os.path.join('~', '.aws', 'cli', 'cache'))
+def cli_session(profile, prompts=None):
+    s = botocore.session.Session(profile=profile)
+    provider = s.get_component('credential_provider').get_provider('assume-role')
+    provider.cache = JSONFileCache(CACHE_DIR)
+    if prompts is not None:
+        # The MFA prompt (getpass by default).
+        provider._prompter = lambda prompt: (prompts.append(prompt), A.get('mfa_code', ''))[1]
+    return s
+def creds(profile, prompts=None):
+    c = cli_session(profile, prompts).get_credentials().get_frozen_credentials()
+    return {'AccessKeyId': c.access_key, 'SecretAccessKey': c.secret_key, 'SessionToken': c.token}
+def cache_files():
+    if not os.path.isdir(CACHE_DIR):
+        return {}
+    return {n: open(os.path.join(CACHE_DIR, n)).read() for n in sorted(os.listdir(CACHE_DIR))}
+def mode(path):
+    return oct(os.stat(path).st_mode & 0o777)
+def fails(profile):
+    try:
+        creds(profile)
+        return None
+    except Exception as e:
+        return type(e).__name__ + ': ' + str(e)
+"#;
+
+const SSO_PROFILE: &str = "\
+[profile sso-prof]
+sso_session = koa
+sso_account_id = 931827427725
+sso_role_name = idp_customer_access
+region = eu-west-1
+
+[sso-session koa]
+sso_start_url = https://d-1234567890.awsapps.com/start
+sso_region = eu-west-1
+sso_registration_scopes = sso:account:access
+";
+
+/// A HOME where `sso-prof` is signed in (the token where `aws sso login` leaves it).
+fn sso_home(token: &str, more_config: &str) -> TempHome {
+    let home = TempHome::new();
+    home.write(".aws/config", &format!("{SSO_PROFILE}\n{more_config}"));
+    let expires = SystemTime::now() + Duration::from_secs(8 * 3600);
+    home.write(
+        &format!(".aws/sso/cache/{}.json", sha1_hex("koa")),
+        &json!({
+            "startUrl": "https://d-1234567890.awsapps.com/start",
+            "region": "eu-west-1",
+            "accessToken": token,
+            "expiresAt": humantime::format_rfc3339_seconds(expires).to_string(),
+        })
+        .to_string(),
+    );
+    home
+}
+
+fn sha1_hex(s: &str) -> String {
+    sha1_smol::Sha1::from(s.as_bytes()).digest().to_string()
+}
+
+/// The cache file name botocore's AssumeRoleCredentialFetcher uses for these AssumeRole
+/// arguments, given as the exact `json.dumps(args, sort_keys=True)` text (Python's default
+/// separators `", "` and `": "`): sha1 hex, `:`, `/` and the path separator replaced by `_`
+/// (a no-op on hex), then `.json`.
+fn botocore_cache_file(sorted_args_json: &str) -> String {
+    format!(
+        "{}.json",
+        sha1_hex(sorted_args_json).replace([':', '/', std::path::MAIN_SEPARATOR], "_")
+    )
+}
+
+/// Each piece occurs in `text`, in this order (`text` must start with the first).
+fn assert_in_order(text: &str, pieces: &[&str]) {
+    assert!(text.starts_with(pieces[0]), "{text}");
+    let mut at = 0;
+    for p in pieces {
+        match text[at..].find(p) {
+            Some(i) => at += i + p.len(),
+            None => panic!("{p:?} not found in order in {text}"),
+        }
+    }
+    assert_eq!(at, text.len(), "{text}");
+}
+
+/// (g) botocore's own AssumeRole provider, sourced from an SSO profile, with the AWS CLI's
+/// JSONFileCache: the cache key, the file botocore writes, when it reuses it.
+#[test]
+fn botocore_assume_role_provider_with_cli_cache() {
+    if !botocore_available() {
+        return;
+    }
+    let (s, token) = with_sso();
+    s.add_static_keys("AKIASTANDINSTATIC01", "static-secret-0123456789");
+    let home = sso_home(
+        &token,
+        "\
+[profile chained]
+role_arn = arn:aws:iam::222222222222:role/Deploy
+source_profile = sso-prof
+region = eu-central-1
+
+[profile same-role-other-source]
+role_arn = arn:aws:iam::222222222222:role/Deploy
+source_profile = static
+region = eu-central-1
+",
+    );
+    home.write(
+        ".aws/credentials",
+        "[static]\naws_access_key_id = AKIASTANDINSTATIC01\naws_secret_access_key = static-secret-0123456789\n",
+    );
+    let body = format!(
+        "{CLI_PRELUDE}\n{}",
+        r#"
+t0 = int(time.time())
+first = creds('chained')
+out['first'] = first
+out['files'] = cache_files()
+name = next(iter(out['files']))
+path = os.path.join(CACHE_DIR, name)
+out['file_mode'] = mode(path)
+entry = json.load(open(path))
+out['t0'] = t0
+# A second process (a new session) reuses the file: no AssumeRole, no GetRoleCredentials.
+out['again'] = creds('chained')
+# Another source profile, same role: the key has no source in it, so the same entry serves.
+out['other_source'] = creds('same-role-other-source')
+# The expiry window: an entry with 14 minutes left is not used, one with 16 minutes is.
+def set_expiry(seconds):
+    e = json.load(open(path))
+    e['Credentials']['Expiration'] = time.strftime('%Y-%m-%dT%H:%M:%SUTC', time.gmtime(time.time() + seconds))
+    open(path, 'w').write(json.dumps(e))
+    return e['Credentials']['AccessKeyId']
+set_expiry(14 * 60)
+out['after_14min'] = creds('chained')
+out['rewritten'] = json.load(open(path))['Credentials']['AccessKeyId']
+key16 = set_expiry(16 * 60)
+out['after_16min'] = creds('chained')
+out['key16'] = key16
+# What the key is made of, recomputed from botocore's own fetcher.
+from botocore.credentials import AssumeRoleCredentialFetcher
+f = AssumeRoleCredentialFetcher(client_creator=None, source_credentials=None,
+                                role_arn='arn:aws:iam::222222222222:role/Deploy')
+out['fetcher_key'] = f._cache_key
+out['fetcher_kwargs'] = f._assume_kwargs
+"#
+    );
+    let out = run_py_in(&home, &s, json!({}), &body);
+
+    // The file name: sha1 of the sorted arguments without the generated RoleSessionName.
+    let expected = botocore_cache_file(r#"{"RoleArn": "arn:aws:iam::222222222222:role/Deploy"}"#);
+    assert_eq!(expected, "d42d53ff6e9998d62ec043f628100fe602cf95e6.json");
+    let files = out["files"].as_object().unwrap();
+    assert_eq!(files.keys().collect::<Vec<_>>(), [&expected]);
+    assert_eq!(
+        format!("{}.json", out["fetcher_key"].as_str().unwrap()),
+        expected
+    );
+    assert_eq!(out["file_mode"], "0o600");
+
+    // What botocore writes: the whole AssumeRole answer as parsed, plus Credentials.AccountId.
+    let text = files[&expected].as_str().unwrap();
+    eprintln!("cache file {expected}:\n{text}");
+    let entry: Value = serde_json::from_str(text).unwrap();
+    let c = &entry["Credentials"];
+    let issued = s.issued_credentials();
+    assert_eq!(c["AccessKeyId"], json!(issued[1].access_key_id));
+    assert_eq!(c["SecretAccessKey"], json!(issued[1].secret_access_key));
+    assert_eq!(c["SessionToken"], json!(issued[1].session_token));
+    assert_eq!(c["AccountId"], "222222222222");
+    // Expiration: strftime('%Y-%m-%dT%H:%M:%S%Z') of a UTC datetime, so "...UTC", not "Z".
+    let exp = c["Expiration"].as_str().unwrap();
+    let want = humantime::format_rfc3339_seconds(
+        UNIX_EPOCH + Duration::from_millis(issued[1].expiration_ms),
+    )
+    .to_string();
+    assert_eq!(exp, want.replace('Z', "UTC"));
+    // Key order: botocore's parser follows the service model, not the XML; AccountId is
+    // appended by the fetcher, ResponseMetadata by the client.
+    assert_in_order(
+        text,
+        &[
+            "{\"Credentials\": {\"AccessKeyId\": ",
+            ", \"SecretAccessKey\": ",
+            ", \"SessionToken\": ",
+            ", \"Expiration\": ",
+            ", \"AccountId\": \"222222222222\"}, \"AssumedRoleUser\": {\"AssumedRoleId\": ",
+            ", \"Arn\": ",
+            "}, \"ResponseMetadata\": {\"RequestId\": ",
+            ", \"HTTPStatusCode\": 200, \"HTTPHeaders\": {",
+            "}, \"RetryAttempts\": 0}}",
+        ],
+    );
+    assert_eq!(entry.as_object().unwrap().len(), 3);
+    assert_eq!(c.as_object().unwrap().len(), 5);
+    let meta = &entry["ResponseMetadata"];
+    assert_eq!(meta["HTTPStatusCode"], 200);
+    assert_eq!(meta["RetryAttempts"], 0);
+    assert!(meta["RequestId"].is_string() && meta["HTTPHeaders"].is_object());
+
+    // The call botocore made: signed with the SSO role's key, default session name.
+    let calls = s.assume_role_calls();
+    let t0 = out["t0"].as_u64().unwrap();
+    let name = calls[0].role_session_name.clone();
+    let stamp: u64 = name
+        .strip_prefix("botocore-session-")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(stamp.abs_diff(t0) <= 5, "{name}");
+    assert_eq!(calls[0].caller_access_key_id, issued[0].access_key_id);
+    assert_eq!(issued[0].operation, "GetRoleCredentials");
+    assert_eq!(calls[0].duration_seconds, None);
+    assert_eq!(calls[0].external_id, None);
+    assert_eq!(
+        out["fetcher_kwargs"]["RoleSessionName"]
+            .as_str()
+            .unwrap()
+            .len(),
+        name.len()
+    );
+
+    // Reuse, the shared entry, and the 15-minute window.
+    assert_eq!(out["again"], out["first"]);
+    assert_eq!(out["other_source"], out["first"]);
+    assert_ne!(
+        out["after_14min"]["AccessKeyId"],
+        out["first"]["AccessKeyId"]
+    );
+    assert_eq!(out["rewritten"], out["after_14min"]["AccessKeyId"]);
+    assert_eq!(out["after_16min"]["AccessKeyId"], out["key16"]);
+    assert_eq!(calls.len(), 2, "{calls:?}");
+    assert_eq!(s.count("GetRoleCredentials"), 2);
+    // The STS client is in the region of the profile being resolved, not the source's.
+    let auth = s.requests_for("AssumeRole")[0]
+        .header("authorization")
+        .unwrap()
+        .to_string();
+    assert!(auth.contains("/eu-central-1/sts/aws4_request"), "{auth}");
+}
+
+/// (g, continued) How botocore turns profile settings into AssumeRole arguments and cache keys:
+/// role_session_name, external_id, mfa_serial (and the prompt), duration_seconds,
+/// source_identity (ignored), 2-hop config chains, credential_source, static source keys, a
+/// profile that is its own source, which file wins, and the configuration errors.
+#[test]
+fn botocore_assume_role_profile_settings() {
+    if !botocore_available() {
+        return;
+    }
+    let (s, token) = with_sso();
+    for key in [
+        "AKIASTANDINSTATIC01",
+        "AKIACREDSFILE0000001",
+        "AKIACONFIGFILE000001",
+        "AKIASELFSOURCED00001",
+    ] {
+        s.add_static_keys(key, &format!("secret-of-{key}"));
+    }
+    let needs_mfa = "arn:aws:iam::222222222222:role/NeedsMfa";
+    s.require_mfa(needs_mfa, "arn:aws:iam::123456789012:mfa/alice", "123456");
+    s.require_external_id(needs_mfa, "ext-1234");
+    s.set_max_session_duration(
+        "arn:aws:iam::222222222222:role/FromStatic",
+        Duration::from_secs(12 * 3600),
+    );
+    let home = sso_home(
+        &token,
+        "\
+[profile full]
+role_arn = arn:aws:iam::222222222222:role/NeedsMfa
+source_profile = sso-prof
+role_session_name = my-session
+external_id = ext-1234
+mfa_serial = arn:aws:iam::123456789012:mfa/alice
+duration_seconds = 900
+source_identity = ignored-by-botocore
+
+[profile chained-a]
+role_arn = arn:aws:iam::222222222222:role/First
+source_profile = sso-prof
+role_session_name = hop1
+
+[profile hop2]
+role_arn = arn:aws:iam::333333333333:role/Second
+source_profile = chained-a
+role_session_name = hop2
+
+[profile env-sourced]
+role_arn = arn:aws:iam::222222222222:role/FromEnv
+credential_source = Environment
+role_session_name = from-env
+
+[profile from-static]
+role_arn = arn:aws:iam::222222222222:role/FromStatic
+source_profile = static
+role_session_name = from-static
+duration_seconds = 7200
+
+[profile both]
+aws_access_key_id = AKIACONFIGFILE000001
+aws_secret_access_key = secret-of-AKIACONFIGFILE000001
+
+[profile from-both]
+role_arn = arn:aws:iam::222222222222:role/FromBoth
+source_profile = both
+role_session_name = from-both
+
+[profile self]
+role_arn = arn:aws:iam::222222222222:role/Self
+source_profile = self
+role_session_name = self
+aws_access_key_id = AKIASELFSOURCED00001
+aws_secret_access_key = secret-of-AKIASELFSOURCED00001
+
+[profile two-sources]
+role_arn = arn:aws:iam::222222222222:role/X
+source_profile = static
+credential_source = Environment
+
+[profile no-source]
+role_arn = arn:aws:iam::222222222222:role/X
+
+[profile loop-a]
+role_arn = arn:aws:iam::222222222222:role/X
+source_profile = loop-b
+
+[profile loop-b]
+role_arn = arn:aws:iam::222222222222:role/X
+source_profile = loop-a
+
+[profile missing-source]
+role_arn = arn:aws:iam::222222222222:role/X
+source_profile = nowhere
+
+[profile bad-source]
+role_arn = arn:aws:iam::222222222222:role/X
+credential_source = Laptop
+",
+    );
+    home.write(
+        ".aws/credentials",
+        "\
+[static]
+aws_access_key_id = AKIASTANDINSTATIC01
+aws_secret_access_key = secret-of-AKIASTANDINSTATIC01
+
+[both]
+aws_access_key_id = AKIACREDSFILE0000001
+aws_secret_access_key = secret-of-AKIACREDSFILE0000001
+",
+    );
+    let body = format!(
+        "{CLI_PRELUDE}\n{}",
+        r#"
+# With AWS_ENDPOINT_URL_STS and no region botocore cannot sign (the real global endpoint
+# signs for us-east-1); these profiles have no region, so give one for all of them.
+os.environ['AWS_DEFAULT_REGION'] = 'us-east-2'
+prompts = []
+out['full'] = creds('full', prompts)
+out['prompts'] = prompts
+out['hop2'] = creds('hop2')
+os.environ['AWS_ACCESS_KEY_ID'] = 'AKIASTANDINSTATIC01'
+os.environ['AWS_SECRET_ACCESS_KEY'] = 'secret-of-AKIASTANDINSTATIC01'
+out['env'] = creds('env-sourced')
+del os.environ['AWS_ACCESS_KEY_ID'], os.environ['AWS_SECRET_ACCESS_KEY']
+out['static'] = creds('from-static')
+out['both'] = creds('from-both')
+out['self'] = creds('self')
+out['files'] = sorted(cache_files())
+for p in ['two-sources', 'no-source', 'loop-a', 'missing-source', 'bad-source']:
+    out['error ' + p] = fails(p)
+"#
+    );
+    let out = run_py_in(&home, &s, json!({"mfa_code": "123456"}), &body);
+    let calls = s.assume_role_calls();
+    let by_role = |role: &str| {
+        calls
+            .iter()
+            .find(|c| c.role_arn.ends_with(&format!(":role/{role}")))
+            .unwrap_or_else(|| panic!("no call for {role}: {calls:?}"))
+            .clone()
+    };
+
+    // mfa_serial, external_id, duration_seconds, role_session_name; source_identity is not
+    // read by botocore; the MFA prompt text.
+    let full = by_role("NeedsMfa");
+    assert_eq!(full.role_session_name, "my-session");
+    assert_eq!(full.external_id.as_deref(), Some("ext-1234"));
+    assert_eq!(
+        full.serial_number.as_deref(),
+        Some("arn:aws:iam::123456789012:mfa/alice")
+    );
+    assert_eq!(full.token_code.as_deref(), Some("123456"));
+    assert_eq!(full.duration_seconds, Some(900));
+    assert_eq!(full.source_identity, None);
+    assert_eq!(
+        out["prompts"],
+        json!(["Enter MFA code for arn:aws:iam::123456789012:mfa/alice: "])
+    );
+    assert_eq!(out["full"]["AccessKeyId"], json!(full.issued_access_key_id));
+    // Each session resolves sso-prof anew (botocore keeps SSO role credentials in memory).
+    let issued = s.issued_credentials();
+    let from_portal = |key: &str| {
+        issued
+            .iter()
+            .any(|c| c.access_key_id == key && c.operation == "GetRoleCredentials")
+    };
+    assert!(from_portal(&full.caller_access_key_id));
+
+    // Two hops from the config: the second is signed with the first's credentials.
+    let (a, b) = (by_role("First"), by_role("Second"));
+    assert!(from_portal(&a.caller_access_key_id));
+    assert_eq!(b.caller_access_key_id, a.issued_access_key_id);
+    assert_eq!(out["hop2"]["AccessKeyId"], json!(b.issued_access_key_id));
+
+    // Sources: credential_source = Environment, static keys from the credentials file, the
+    // credentials file over the config file, a profile that is its own source.
+    assert_eq!(
+        by_role("FromEnv").caller_access_key_id,
+        "AKIASTANDINSTATIC01"
+    );
+    let st = by_role("FromStatic");
+    assert_eq!(st.caller_access_key_id, "AKIASTANDINSTATIC01");
+    assert_eq!(st.duration_seconds, Some(7200));
+    assert_eq!(
+        by_role("FromBoth").caller_access_key_id,
+        "AKIACREDSFILE0000001"
+    );
+    assert_eq!(by_role("Self").caller_access_key_id, "AKIASELFSOURCED00001");
+    assert_eq!(calls.len(), 7, "{calls:?}");
+    let region = s.requests_for("AssumeRole")[0]
+        .header("authorization")
+        .unwrap()
+        .to_string();
+    assert!(region.contains("/us-east-2/sts/aws4_request"), "{region}");
+
+    // One cache file per AssumeRole, named by the exact sorted-keys JSON of its arguments
+    // (DurationSeconds an integer; TokenCode never part of it).
+    let mut want: Vec<String> = [
+        r#"{"DurationSeconds": 900, "ExternalId": "ext-1234", "RoleArn": "arn:aws:iam::222222222222:role/NeedsMfa", "RoleSessionName": "my-session", "SerialNumber": "arn:aws:iam::123456789012:mfa/alice"}"#,
+        r#"{"RoleArn": "arn:aws:iam::222222222222:role/First", "RoleSessionName": "hop1"}"#,
+        r#"{"RoleArn": "arn:aws:iam::333333333333:role/Second", "RoleSessionName": "hop2"}"#,
+        r#"{"RoleArn": "arn:aws:iam::222222222222:role/FromEnv", "RoleSessionName": "from-env"}"#,
+        r#"{"DurationSeconds": 7200, "RoleArn": "arn:aws:iam::222222222222:role/FromStatic", "RoleSessionName": "from-static"}"#,
+        r#"{"RoleArn": "arn:aws:iam::222222222222:role/FromBoth", "RoleSessionName": "from-both"}"#,
+        r#"{"RoleArn": "arn:aws:iam::222222222222:role/Self", "RoleSessionName": "self"}"#,
+    ]
+    .iter()
+    .map(|j| botocore_cache_file(j))
+    .collect();
+    want.sort();
+    assert_eq!(out["files"], json!(want));
+    assert_eq!(
+        botocore_cache_file(
+            r#"{"DurationSeconds": 900, "ExternalId": "ext-1234", "RoleArn": "arn:aws:iam::222222222222:role/NeedsMfa", "RoleSessionName": "my-session", "SerialNumber": "arn:aws:iam::123456789012:mfa/alice"}"#
+        ),
+        "07eec6e877d9baabb1911e7b1c9cc7973f6f2387.json"
+    );
+
+    // Configuration errors, as botocore words them.
+    for (p, msg) in [
+        ("two-sources", "InvalidConfigError: The profile \"two-sources\" contains both source_profile and credential_source."),
+        ("no-source", "PartialCredentialsError: Partial credentials found in assume-role, missing: source_profile or credential_source"),
+        ("missing-source", "InvalidConfigError: The source_profile \"nowhere\" referenced in the profile \"missing-source\" does not exist."),
+        ("bad-source", "InvalidConfigError: The credential source \"Laptop\" referenced in profile \"bad-source\" is not valid."),
+    ] {
+        assert_eq!(out[format!("error {p}")], msg, "{p}");
+    }
+    assert_eq!(
+        out["error loop-a"],
+        "InfiniteLoopConfigError: Infinite loop in credential configuration detected. Attempting to load from profile loop-a which has already been visited. Visited profiles: ['loop-a', 'loop-b']"
     );
 }
