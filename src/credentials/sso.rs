@@ -181,7 +181,14 @@ fn refresh(sso: &SsoSettings) -> Result<Option<Token>> {
             for (k, v) in &current.fields {
                 token.fields.entry(k.clone()).or_insert_with(|| v.clone());
             }
-            sso_cache::write_token(sso, &token)?;
+            // The service has rotated the refresh token: this one is the only good copy. A
+            // file that cannot be written (full disk, root-owned) must not lose the sign-in
+            // for this command too.
+            if let Err(e) = sso_cache::write_token(sso, &token) {
+                eprintln!(
+                    "sso-env: warning: {e}; using the refreshed sign-in for this command only"
+                );
+            }
             Ok(Some(token))
         }
         // Refused: the caller falls back to the token as it is, or to a new sign-in.
