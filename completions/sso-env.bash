@@ -49,6 +49,9 @@ _sso__env() {
             sso__env,profiles)
                 cmd="sso__env__subcmd__profiles"
                 ;;
+            sso__env,serve)
+                cmd="sso__env__subcmd__serve"
+                ;;
             sso__env,status)
                 cmd="sso__env__subcmd__status"
                 ;;
@@ -88,6 +91,9 @@ _sso__env() {
             sso__env__subcmd__help,profiles)
                 cmd="sso__env__subcmd__help__subcmd__profiles"
                 ;;
+            sso__env__subcmd__help,serve)
+                cmd="sso__env__subcmd__help__subcmd__serve"
+                ;;
             sso__env__subcmd__help,status)
                 cmd="sso__env__subcmd__help__subcmd__status"
                 ;;
@@ -101,7 +107,7 @@ _sso__env() {
 
     case "${cmd}" in
         sso__env)
-            opts="-h -V --help --version export unset exec login logout init profiles discover console status pick completions help"
+            opts="-h -V --help --version export unset exec serve login logout init profiles discover console status pick completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -173,7 +179,7 @@ _sso__env() {
             return 0
             ;;
         sso__subcmd__env__subcmd__exec)
-            opts="-h --region --no-login --help"
+            opts="-h --region --no-login --ecs-server --server --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -217,7 +223,7 @@ _sso__env() {
             return 0
             ;;
         sso__subcmd__env__subcmd__help)
-            opts="export unset exec login logout init profiles discover console status pick completions help"
+            opts="export unset exec serve login logout init profiles discover console status pick completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -384,6 +390,20 @@ _sso__env() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        sso__subcmd__env__subcmd__help__subcmd__serve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         sso__subcmd__env__subcmd__help__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -503,6 +523,40 @@ _sso__env() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sso__subcmd__env__subcmd__serve)
+            opts="-f -h --port --bind --allow-non-loopback --format --region --no-login --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bind)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "bash zsh fish powershell cmd sh dotenv json process" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "bash zsh fish powershell cmd sh dotenv json process" -- "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

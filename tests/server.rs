@@ -421,3 +421,123 @@ except urllib.error.HTTPError as e:
         "{stderr}"
     );
 }
+
+/// `serve` in the background: reads its stdout up to the last variable it prints.
+fn serve(sb: &Sandbox, args: &[&str]) -> (std::process::Child, Vec<String>) {
+    let mut all = vec!["serve", "koa-dev-customer"];
+    all.extend_from_slice(args);
+    let mut child = sb
+        .command(&all)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = Vec::new();
+    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+        let line = line.unwrap();
+        let last = line.contains("SSO_ENV_ROLE_NAME");
+        lines.push(line);
+        if last {
+            break;
+        }
+    }
+    (child, lines)
+}
+
+#[test]
+fn serve_prints_the_variables_for_the_shell_and_botocore_uses_them() {
+    let sb = signed_in();
+    let (mut server, lines) = serve(&sb, &["--format", "bash"]);
+    let script = sb.home().join("vars.sh");
+    std::fs::write(&script, lines.join("\n")).unwrap();
+    // The variables, as bash reads them, bring botocore to the endpoint (and to signed calls).
+    let mut bash = Command::new("bash");
+    bash.args([
+        "-c",
+        ". ./vars.sh && python3 -c \"import botocore.session, json; s = botocore.session.Session(); c = s.get_credentials(); print(json.dumps([c.method, c.get_frozen_credentials().access_key, s.create_client('sts', region_name='eu-west-1').get_caller_identity()['Account']]))\"",
+    ]);
+    sb.clean_env(&mut bash);
+    bash.env("AWS_ENDPOINT_URL_STS", sb.server.url())
+        .env("AWS_ACCESS_KEY_ID", "AKIASTALE")
+        .env("AWS_PROFILE", "koa-dev-customer");
+    let v = json_out(&bash.output().unwrap());
+    let issued = &sb.server.issued_credentials()[0];
+    assert_eq!(
+        v,
+        serde_json::json!(["container-role", issued.access_key_id, "931827427725"])
+    );
+    let url = lines
+        .iter()
+        .find_map(|l| l.strip_prefix("export AWS_CONTAINER_CREDENTIALS_FULL_URI="))
+        .unwrap()
+        .trim_matches('\'')
+        .to_string();
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    // SIGTERM stops it cleanly; the port is closed.
+    assert!(Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap()
+        .success());
+    let status = server.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "{status:?}");
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut server.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(stderr.contains("docker run --network host -e AWS_CONTAINER_CREDENTIALS_FULL_URI -e AWS_CONTAINER_AUTHORIZATION_TOKEN"), "{stderr}");
+    let addr = url.trim_start_matches("http://").trim_end_matches('/');
+    assert!(TcpStream::connect(addr).is_err(), "{addr} still answers");
+}
+
+#[test]
+fn serve_listens_where_asked_and_only_on_loopback_unless_told() {
+    let sb = signed_in();
+    let line = fails_cleanly(
+        &sb.run(&[
+            "serve",
+            "koa-dev-customer",
+            "--bind",
+            "0.0.0.0",
+            "--format",
+            "json",
+        ]),
+        "non-loopback bind",
+    );
+    assert!(line.contains("--allow-non-loopback"), "{line}");
+    assert_eq!(
+        sb.server.count("GetRoleCredentials"),
+        0,
+        "refused before any fetch"
+    );
+    // A chosen port; all addresses when explicitly allowed, with a warning.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let (mut server, lines) = serve(
+        &sb,
+        &[
+            "--port",
+            &port.to_string(),
+            "--bind",
+            "0.0.0.0",
+            "--allow-non-loopback",
+            "--format",
+            "json",
+        ],
+    );
+    let vars: Value = serde_json::from_str(&lines.join("\n")).unwrap();
+    assert_eq!(
+        vars["AWS_CONTAINER_CREDENTIALS_FULL_URI"],
+        format!("http://127.0.0.1:{port}/")
+    );
+    assert!(TcpStream::connect(("127.0.0.1", port)).is_ok());
+    Command::new("kill")
+        .args(["-INT", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert_eq!(server.wait().unwrap().code(), Some(0));
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut server.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(stderr.contains("warning: listening on 0.0.0.0"), "{stderr}");
+}

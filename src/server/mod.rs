@@ -12,7 +12,7 @@
 mod http;
 pub(crate) mod signals;
 
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::Arc;
@@ -96,9 +96,17 @@ impl Endpoint {
         })
     }
 
-    /// The value for `AWS_CONTAINER_CREDENTIALS_FULL_URI`.
+    /// The value for `AWS_CONTAINER_CREDENTIALS_FULL_URI` (loopback when listening on all
+    /// addresses: the SDKs accept nothing else over http).
     pub(crate) fn url(&self) -> String {
-        format!("http://{}/", self.addr)
+        let mut addr = self.addr;
+        if addr.ip().is_unspecified() {
+            addr.set_ip(match addr {
+                SocketAddr::V4(_) => Ipv4Addr::LOCALHOST.into(),
+                SocketAddr::V6(_) => Ipv6Addr::LOCALHOST.into(),
+            });
+        }
+        format!("http://{addr}/")
     }
 
     /// The value for `AWS_CONTAINER_AUTHORIZATION_TOKEN`.
