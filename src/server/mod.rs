@@ -48,6 +48,7 @@ pub(crate) enum Event {
     Request(Sender<Answer>),
     /// SIGINT/SIGTERM/SIGHUP/SIGQUIT (or Ctrl-C on Windows); `from_user` when someone sent it
     /// to us with kill(2), rather than the terminal to the whole foreground group.
+    #[cfg_attr(windows, allow(dead_code))]
     Signal { signo: i32, from_user: bool },
     /// The child exited (Unix: SIGCHLD, the status is collected by the caller; Windows: the
     /// exit code).
