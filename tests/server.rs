@@ -541,3 +541,55 @@ fn serve_listens_where_asked_and_only_on_loopback_unless_told() {
     std::io::Read::read_to_string(&mut server.stderr.take().unwrap(), &mut stderr).unwrap();
     assert!(stderr.contains("warning: listening on 0.0.0.0"), "{stderr}");
 }
+
+/// One raw HTTP exchange with the endpoint: the status line's code.
+fn raw(addr: &str, request: &[u8]) -> u16 {
+    use std::io::{Read, Write};
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    // The endpoint may answer and close before reading all of an oversized request.
+    let _ = s.write_all(request);
+    let mut answer = Vec::new();
+    let _ = s.read_to_end(&mut answer);
+    let text = String::from_utf8_lossy(&answer);
+    text.split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or_else(|| panic!("no status line: {text:?}"))
+}
+
+#[test]
+fn the_endpoint_refuses_what_is_not_a_small_get() {
+    let sb = signed_in();
+    let (mut server, lines) = serve(&sb, &["--format", "json"]);
+    let vars: Value = serde_json::from_str(&lines.join("\n")).unwrap();
+    let url = vars["AWS_CONTAINER_CREDENTIALS_FULL_URI"].as_str().unwrap();
+    let addr = url.trim_start_matches("http://").trim_end_matches('/');
+    let token = vars["AWS_CONTAINER_AUTHORIZATION_TOKEN"].as_str().unwrap();
+    let get =
+        |extra: &str| format!("GET / HTTP/1.1\r\nHost: x\r\nAuthorization: {token}\r\n{extra}\r\n");
+    assert_eq!(raw(addr, get("").as_bytes()), 200);
+    assert_eq!(
+        raw(
+            addr,
+            format!("POST / HTTP/1.1\r\nAuthorization: {token}\r\nContent-Length: 0\r\n\r\n")
+                .as_bytes()
+        ),
+        405
+    );
+    // A head over the limit, and two Authorization headers, are refused.
+    let big = format!("X-Pad: {}\r\n", "a".repeat(64 * 1024));
+    assert_eq!(raw(addr, get(&big).as_bytes()), 400);
+    assert_eq!(
+        raw(addr, get(&format!("Authorization: {token}\r\n")).as_bytes()),
+        401
+    );
+    assert_eq!(raw(addr, b"nonsense\r\n\r\n"), 400);
+    // It still serves afterwards.
+    assert_eq!(raw(addr, get("").as_bytes()), 200);
+    Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert_eq!(server.wait().unwrap().code(), Some(0));
+}

@@ -54,6 +54,15 @@ pub(super) fn read_request(stream: &TcpStream) -> Option<Request> {
     })
 }
 
+/// Answers a request that was not read to its end, then reads (a bounded amount of) what the
+/// client is still sending: closing with unread data would reset the connection and the
+/// client could lose the answer.
+pub(super) fn refuse(stream: &mut TcpStream, status: &str, body: &str) {
+    respond(stream, status, body);
+    let _ = stream.shutdown(std::net::Shutdown::Write);
+    let _ = std::io::copy(&mut stream.take(1 << 20), &mut std::io::sink());
+}
+
 /// Writes a complete answer and closes the exchange.
 pub(super) fn respond(stream: &mut TcpStream, status: &str, body: &str) {
     let _ = write!(

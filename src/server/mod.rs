@@ -231,7 +231,7 @@ fn handle(mut stream: TcpStream, token: &str, events: &Sender<Event>) {
         .map_or("unknown".into(), |a| a.to_string());
     let Some(req) = http::read_request(&stream) else {
         crate::debug!("endpoint: malformed or incomplete request from {peer}");
-        return http::respond(&mut stream, "400 Bad Request", &message("bad request"));
+        return http::refuse(&mut stream, "400 Bad Request", &message("bad request"));
     };
     let refused = match &req.authorization {
         None => Some(("401 Unauthorized", "missing Authorization header")),
