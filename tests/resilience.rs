@@ -69,23 +69,20 @@ fn ok(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
-#[test]
-fn a_refreshed_sign_in_that_cannot_be_saved_is_used_and_the_next_run_needs_no_sign_in() {
-    let sb = Sandbox::new();
+/// A signed-in HOME on a 1 MiB tmpfs whose token has ten minutes left (so the next use
+/// refreshes it); returns the mount, HOME, the token file and the old access token.
+fn small_home_needing_a_refresh(sb: &Sandbox) -> Option<(Mount, PathBuf, PathBuf, String)> {
     let home = sb.home().join("small");
-    let Some(_mount) = Mount::tmpfs(&home, "1m") else {
-        return;
-    };
+    let mount = Mount::tmpfs(&home, "1m")?;
     std::fs::create_dir_all(home.join(".aws")).unwrap();
     std::fs::write(home.join(".aws/config"), CONFIG).unwrap();
     // A real sign-in with a refresh token (device code, approved at once).
     sb.server.set_always_issue_refresh_token(Some(true));
     ok(&run_in(
-        &sb,
+        sb,
         &home,
         &["login", "--profile", "koa-dev-customer", "--device-code"],
     ));
-    // Ten minutes left: the next export refreshes it.
     let token_file = home
         .join(".aws/sso/cache")
         .join(format!("{}.json", support::sha1_hex("koa")));
@@ -95,12 +92,33 @@ fn a_refreshed_sign_in_that_cannot_be_saved_is_used_and_the_next_run_needs_no_si
     );
     std::fs::write(&token_file, serde_json::to_vec(&token).unwrap()).unwrap();
     let old_access = token["accessToken"].as_str().unwrap().to_string();
-    let before = std::fs::read(&token_file).unwrap();
+    Some((mount, home, token_file, old_access))
+}
 
-    // Fill the disk.
+/// Fills the tmpfs; returns the filler file.
+fn fill(home: &Path) -> PathBuf {
     let filler = home.join("filler");
     let full = std::fs::write(&filler, vec![0u8; 4 << 20]);
     assert!(full.is_err(), "the tmpfs should be full");
+    filler
+}
+
+fn refreshes(sb: &Sandbox) -> usize {
+    sb.server
+        .requests_for("CreateToken")
+        .into_iter()
+        .filter(|r| r.json().unwrap()["grantType"] == "refresh_token")
+        .count()
+}
+
+#[test]
+fn a_refreshed_sign_in_that_cannot_be_saved_is_used_and_the_next_run_needs_no_sign_in() {
+    let sb = Sandbox::new();
+    let Some((_mount, home, token_file, old_access)) = small_home_needing_a_refresh(&sb) else {
+        return;
+    };
+    let before = std::fs::read(&token_file).unwrap();
+    let filler = fill(&home);
 
     let out = run_in(
         &sb,
@@ -119,13 +137,7 @@ fn a_refreshed_sign_in_that_cannot_be_saved_is_used_and_the_next_run_needs_no_si
         vars["AWS_ACCESS_KEY_ID"],
         sb.server.issued_credentials()[0].access_key_id.as_str()
     );
-    let refreshes = sb
-        .server
-        .requests_for("CreateToken")
-        .into_iter()
-        .filter(|r| r.json().unwrap()["grantType"] == "refresh_token")
-        .count();
-    assert_eq!(refreshes, 1);
+    assert_eq!(refreshes(&sb), 1);
     // The role was fetched with the refreshed token, not the one in the file.
     let fetch = &sb.server.requests_for("GetRoleCredentials")[0];
     let used = fetch.header("x-amz-sso_bearer_token").unwrap();
@@ -241,5 +253,61 @@ fn a_read_only_home_still_gets_credentials() {
     assert_eq!(
         vars["AWS_ACCESS_KEY_ID"],
         sb.server.issued_credentials()[0].access_key_id.as_str()
+    );
+}
+
+/// `exec --server` on a full disk: the endpoint keeps the refreshed sign-in it could not save
+/// and fetches the next credentials with it, without spending the burnt refresh token again.
+#[test]
+fn a_long_running_endpoint_keeps_the_sign_in_it_could_not_save() {
+    let sb = Sandbox::new();
+    let Some((_mount, home, _token_file, old_access)) = small_home_needing_a_refresh(&sb) else {
+        return;
+    };
+    sb.server
+        .set_role_credentials_ttl(Duration::from_secs(15 * 60 + 5));
+    fill(&home);
+    let script = r#"
+import botocore.session, datetime, time
+creds = botocore.session.Session().get_credentials()
+first = creds.get_frozen_credentials().access_key
+left = (creds._expiry_time - datetime.datetime.now(datetime.timezone.utc)).total_seconds()
+time.sleep(max(0, left - 900 + 2))
+second = creds.get_frozen_credentials().access_key
+print(first, second)
+"#;
+    let out = sb
+        .command(&[
+            "exec",
+            "--server",
+            "koa-dev-customer",
+            "--no-login",
+            "--",
+            "python3",
+            "-c",
+            script,
+        ])
+        .env("HOME", &home)
+        .current_dir(&home)
+        .output()
+        .unwrap();
+    let stderr = ok(&out);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let keys: Vec<&str> = stdout.split_whitespace().collect();
+    assert_eq!(keys.len(), 2, "{stdout}");
+    assert_ne!(keys[0], keys[1], "rotated");
+    let fetches = sb.server.requests_for("GetRoleCredentials");
+    assert!(fetches.len() >= 2);
+    let bearer = |r: &support::standin::LoggedRequest| {
+        r.header("x-amz-sso_bearer_token").unwrap().to_string()
+    };
+    for f in &fetches {
+        assert_ne!(bearer(f), old_access, "{stderr}");
+        assert_eq!(bearer(f), bearer(&fetches[0]));
+    }
+    assert_eq!(
+        refreshes(&sb),
+        1,
+        "the refresh token is spent once: {stderr}"
     );
 }

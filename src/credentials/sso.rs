@@ -114,7 +114,7 @@ pub(crate) fn session_token(
     on_demand: OnDemand,
 ) -> Result<Token> {
     let now = timefmt::now();
-    let cached = sso_cache::read_token(sso)?;
+    let cached = read_token(sso)?;
     match &cached {
         Some(t) => crate::debug!(
             "token {} expires {}",
@@ -154,13 +154,33 @@ pub(crate) fn session_token(
     }
 }
 
+/// Tokens this process refreshed but could not save, by token key: a long-running endpoint
+/// (`exec --server`, `serve`) keeps using them rather than the file's older one, whose
+/// refresh token the service has already spent.
+static UNSAVED: std::sync::Mutex<Vec<(String, Token)>> = std::sync::Mutex::new(Vec::new());
+
+/// The cached token, or the one refreshed here and not saved when it is newer.
+fn read_token(sso: &SsoSettings) -> Result<Option<Token>> {
+    let file = sso_cache::read_token(sso)?;
+    let key = sso_cache::token_key(sso);
+    let unsaved = UNSAVED
+        .lock()
+        .ok()
+        .and_then(|u| u.iter().find(|(k, _)| *k == key).map(|(_, t)| t.clone()));
+    Ok(match (file, unsaved) {
+        (Some(f), Some(u)) if f.expires_at >= u.expires_at => Some(f),
+        (f, None) => f,
+        (_, u) => u,
+    })
+}
+
 /// Refreshes the token with its refresh token, once for all concurrent callers: under the
 /// token's lock, a token someone else just refreshed is used as it is, so a rotating refresh
 /// token is never spent twice. `None` when refreshing is not possible or was refused.
 fn refresh(sso: &SsoSettings) -> Result<Option<Token>> {
     let _lock = fsutil::lock(&format!("token-{}", sso_cache::token_key(sso)))?;
     let now = timefmt::now();
-    let Some(current) = sso_cache::read_token(sso)? else {
+    let Some(current) = read_token(sso)? else {
         return Ok(None);
     };
     if current.expires_at - now >= REFRESH_WINDOW_SECS {
@@ -188,6 +208,10 @@ fn refresh(sso: &SsoSettings) -> Result<Option<Token>> {
                 eprintln!(
                     "sso-env: warning: {e}; using the refreshed sign-in for this command only"
                 );
+                if let Ok(mut unsaved) = UNSAVED.lock() {
+                    unsaved.retain(|(k, _)| *k != sso_cache::token_key(sso));
+                    unsaved.push((sso_cache::token_key(sso), token.clone()));
+                }
             }
             Ok(Some(token))
         }
