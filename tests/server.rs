@@ -593,3 +593,53 @@ fn the_endpoint_refuses_what_is_not_a_small_get() {
         .unwrap();
     assert_eq!(server.wait().unwrap().code(), Some(0));
 }
+
+#[test]
+fn a_default_profile_with_credentials_of_its_own_is_named() {
+    let sb = signed_in();
+    let quiet = sb.run(&["exec", "--server", "koa-dev-customer", "--", "true"]);
+    assert!(quiet.status.success());
+    assert!(
+        !String::from_utf8_lossy(&quiet.stderr).contains("profile 'default'"),
+        "{}",
+        String::from_utf8_lossy(&quiet.stderr)
+    );
+    // Keys in ~/.aws/credentials [default]: botocore prefers them to the endpoint, so say so.
+    let creds = sb.home().join(".aws/credentials");
+    std::fs::write(
+        &creds,
+        "[default]\naws_access_key_id = AKIADEFAULTKEYS\naws_secret_access_key = x\n",
+    )
+    .unwrap();
+    let out = exec_python(
+        &sb,
+        "import botocore.session; print(botocore.session.Session().get_credentials().method)",
+    )
+    .output()
+    .unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "shared-credentials-file"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "warning: profile 'default' has credentials of its own in {}",
+            creds.display()
+        )),
+        "{stderr}"
+    );
+    // The same for a config [default] that signs in by itself.
+    std::fs::remove_file(&creds).unwrap();
+    sb.write_config(&format!(
+        "{}\n[default]\nsso_session = koa\nsso_account_id = 111111111111\nsso_role_name = ReadOnly\n",
+        support::CONFIG
+    ));
+    let out = sb.run(&["exec", "--server", "koa-dev-customer", "--", "true"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("in {}", sb.config_path().display())),
+        "{stderr}"
+    );
+}

@@ -18,7 +18,7 @@ use super::{credentials_for, Run};
 use crate::credentials::{env, Source};
 use crate::error::{Error, Result};
 use crate::keys::Credentials;
-use crate::server::{signals, Endpoint, Event};
+use crate::server::{default_profile_warning, signals, Endpoint, Event};
 use crate::shell::Vars;
 
 #[derive(Args)]
@@ -119,6 +119,9 @@ fn with_server(
     let mut endpoint = Endpoint::start(source, creds, loopback)?;
     let vars = env::for_endpoint(endpoint.source(), &endpoint.url(), endpoint.token(), region);
     let (cmd, program, shown) = command(argv, &vars)?;
+    if let Some(w) = default_profile_warning() {
+        eprintln!("sso-env: warning: {w}");
+    }
     signals::watch(endpoint.events(), true)?;
     supervise(cmd, &program, &shown, &mut endpoint)
 }

@@ -10,7 +10,7 @@ use clap::Args;
 use super::{credentials_for, print, Run};
 use crate::credentials::env;
 use crate::error::{shown, Error, Result};
-use crate::server::{signals, Endpoint, Event};
+use crate::server::{default_profile_warning, signals, Endpoint, Event};
 use crate::shell::{self, Format};
 
 #[derive(Args)]
@@ -64,6 +64,9 @@ impl Run for Serve {
         let code = print(&shell::render(format, &vars)?)?;
         if code != 0 {
             return Ok(code);
+        }
+        if let Some(w) = default_profile_warning() {
+            eprintln!("sso-env: warning: {w}");
         }
         if !self.bind.is_loopback() {
             eprintln!("sso-env: warning: listening on {} over plain HTTP: anyone who can reach it and learns the token gets these credentials; SDKs themselves only accept loopback addresses in AWS_CONTAINER_CREDENTIALS_FULL_URI", self.bind);

@@ -10,7 +10,10 @@
 //! as `export`, refreshed while they still have [`MARGIN_SECS`] left.
 
 mod http;
+mod shadow;
 pub(crate) mod signals;
+
+pub(crate) use shadow::default_profile_warning;
 
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicUsize, Ordering};
