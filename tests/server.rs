@@ -318,6 +318,15 @@ fn signals_sent_to_sso_env_reach_the_child() {
     kill("-TERM", sso.id());
     let status = sso.wait().unwrap();
     assert_eq!(status.code(), Some(143), "{status:?}");
+    // SIGHUP likewise (129).
+    let mut sso = sb
+        .command(&["exec", "--server", "koa-dev-customer", "--", "sleep", "60"])
+        .spawn()
+        .unwrap();
+    child_of(sso.id());
+    kill("-HUP", sso.id());
+    let status = sso.wait().unwrap();
+    assert_eq!(status.code(), Some(129), "{status:?}");
     // SIGINT to sso-env alone: the child gets exactly one and its exit code is ours.
     let mut sso = sb
         .command(&[
