@@ -204,6 +204,9 @@ fn the_endpoint_wants_its_token_listens_on_loopback_and_dies_with_the_child() {
     let token = v["token"].as_str().unwrap();
     assert_eq!(token.len(), 64);
     assert!(!stderr.contains(token), "the token must not be logged");
+    for secret in sb.server.issued_secrets() {
+        assert!(!stderr.contains(&secret), "a secret in the debug log: {stderr}");
+    }
     // Gone with the child.
     let addr = v["url"]
         .as_str()
