@@ -30,6 +30,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-env' -ScriptBlock {
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print the profile''s credentials as assignments for your shell (or JSON)')
             [CompletionResult]::new('unset', 'unset', [CompletionResultType]::ParameterValue, 'Print the statements that remove everything `export` sets')
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command with the profile''s credentials in its environment')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the profile''s credentials on a local endpoint (the ECS container-credentials protocol), refreshed before they expire, for containers and IDEs; prints the variables')
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Sign in to Identity Center (browser with PKCE, or a device code) and cache the token where the AWS CLI keeps it')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Sign out: end the session on the service and delete the cached token and the role credentials it produced')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Print the hook that gives your shell `use-profile NAME` (switch this shell''s profile), completion, a prompt segment with role and time left, and auto-refresh')
@@ -95,8 +96,22 @@ Register-ArgumentCompleter -Native -CommandName 'sso-env' -ScriptBlock {
         'sso-env;exec' {
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region to set instead of $AWS_REGION or the profile''s')
             [CompletionResult]::new('--no-login', '--no-login', [CompletionResultType]::ParameterName, 'Never start a sign-in; fail with the command to run instead')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Give the command a local credential endpoint (the ECS container-credentials protocol every AWS SDK speaks) that keeps its credentials fresh, instead of static keys; for long-running commands')
+            [CompletionResult]::new('--ecs-server', '--ecs-server', [CompletionResultType]::ParameterName, 'Give the command a local credential endpoint (the ECS container-credentials protocol every AWS SDK speaks) that keeps its credentials fresh, instead of static keys; for long-running commands')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'sso-env;serve' {
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to listen on; default: a free one')
+            [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Address to listen on')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Syntax of the printed variables; default: the shell you run it from')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Syntax of the printed variables; default: the shell you run it from')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region to set instead of $AWS_REGION or the profile''s')
+            [CompletionResult]::new('--allow-non-loopback', '--allow-non-loopback', [CompletionResultType]::ParameterName, 'Allow --bind to name an address other machines (or containers) can reach: anyone who can connect and has the token gets the role''s credentials, over plain HTTP')
+            [CompletionResult]::new('--no-login', '--no-login', [CompletionResultType]::ParameterName, 'Never start a sign-in; fail with the command to run instead')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'sso-env;login' {
@@ -172,6 +187,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-env' -ScriptBlock {
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print the profile''s credentials as assignments for your shell (or JSON)')
             [CompletionResult]::new('unset', 'unset', [CompletionResultType]::ParameterValue, 'Print the statements that remove everything `export` sets')
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command with the profile''s credentials in its environment')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the profile''s credentials on a local endpoint (the ECS container-credentials protocol), refreshed before they expire, for containers and IDEs; prints the variables')
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Sign in to Identity Center (browser with PKCE, or a device code) and cache the token where the AWS CLI keeps it')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Sign out: end the session on the service and delete the cached token and the role credentials it produced')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Print the hook that gives your shell `use-profile NAME` (switch this shell''s profile), completion, a prompt segment with role and time left, and auto-refresh')
@@ -194,6 +210,9 @@ Register-ArgumentCompleter -Native -CommandName 'sso-env' -ScriptBlock {
             break
         }
         'sso-env;help;exec' {
+            break
+        }
+        'sso-env;help;serve' {
             break
         }
         'sso-env;help;login' {

@@ -52,6 +52,9 @@ _sso__env() {
             sso__env,profiles)
                 cmd="sso__env__subcmd__profiles"
                 ;;
+            sso__env,serve)
+                cmd="sso__env__subcmd__serve"
+                ;;
             sso__env,setup)
                 cmd="sso__env__subcmd__configure"
                 ;;
@@ -97,6 +100,9 @@ _sso__env() {
             sso__env__subcmd__help,profiles)
                 cmd="sso__env__subcmd__help__subcmd__profiles"
                 ;;
+            sso__env__subcmd__help,serve)
+                cmd="sso__env__subcmd__help__subcmd__serve"
+                ;;
             sso__env__subcmd__help,status)
                 cmd="sso__env__subcmd__help__subcmd__status"
                 ;;
@@ -110,7 +116,7 @@ _sso__env() {
 
     case "${cmd}" in
         sso__env)
-            opts="-h -V --help --version configure setup export unset exec login logout init profiles discover console status pick completions help"
+            opts="-h -V --help --version configure setup export unset exec serve login logout init profiles discover console status pick completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -236,7 +242,7 @@ _sso__env() {
             return 0
             ;;
         sso__env__subcmd__exec)
-            opts="-h --region --no-login --help"
+            opts="-h --region --no-login --ecs-server --server --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -280,7 +286,7 @@ _sso__env() {
             return 0
             ;;
         sso__env__subcmd__help)
-            opts="configure export unset exec login logout init profiles discover console status pick completions help"
+            opts="configure export unset exec serve login logout init profiles discover console status pick completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -461,6 +467,20 @@ _sso__env() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        sso__env__subcmd__help__subcmd__serve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         sso__env__subcmd__help__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -580,6 +600,40 @@ _sso__env() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sso__env__subcmd__serve)
+            opts="-f -h --port --bind --allow-non-loopback --format --region --no-login --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bind)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "bash zsh fish powershell cmd sh dotenv env-no-export docker-env json process" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "bash zsh fish powershell cmd sh dotenv env-no-export docker-env json process" -- "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -27,6 +27,7 @@ set edit:completion:arg-completer[sso-env] = {|@words|
             cand export 'Print the profile''s credentials as assignments for your shell (or JSON)'
             cand unset 'Print the statements that remove everything `export` sets'
             cand exec 'Run a command with the profile''s credentials in its environment'
+            cand serve 'Serve the profile''s credentials on a local endpoint (the ECS container-credentials protocol), refreshed before they expire, for containers and IDEs; prints the variables'
             cand login 'Sign in to Identity Center (browser with PKCE, or a device code) and cache the token where the AWS CLI keeps it'
             cand logout 'Sign out: end the session on the service and delete the cached token and the role credentials it produced'
             cand init 'Print the hook that gives your shell `use-profile NAME` (switch this shell''s profile), completion, a prompt segment with role and time left, and auto-refresh'
@@ -87,8 +88,21 @@ set edit:completion:arg-completer[sso-env] = {|@words|
         &'sso-env;exec'= {
             cand --region 'Region to set instead of $AWS_REGION or the profile''s'
             cand --no-login 'Never start a sign-in; fail with the command to run instead'
+            cand --server 'Give the command a local credential endpoint (the ECS container-credentials protocol every AWS SDK speaks) that keeps its credentials fresh, instead of static keys; for long-running commands'
+            cand --ecs-server 'Give the command a local credential endpoint (the ECS container-credentials protocol every AWS SDK speaks) that keeps its credentials fresh, instead of static keys; for long-running commands'
             cand -h 'Print help'
             cand --help 'Print help'
+        }
+        &'sso-env;serve'= {
+            cand --port 'Port to listen on; default: a free one'
+            cand --bind 'Address to listen on'
+            cand -f 'Syntax of the printed variables; default: the shell you run it from'
+            cand --format 'Syntax of the printed variables; default: the shell you run it from'
+            cand --region 'Region to set instead of $AWS_REGION or the profile''s'
+            cand --allow-non-loopback 'Allow --bind to name an address other machines (or containers) can reach: anyone who can connect and has the token gets the role''s credentials, over plain HTTP'
+            cand --no-login 'Never start a sign-in; fail with the command to run instead'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'sso-env;login'= {
             cand --profile 'Profile whose sign-in to use'
@@ -154,6 +168,7 @@ set edit:completion:arg-completer[sso-env] = {|@words|
             cand export 'Print the profile''s credentials as assignments for your shell (or JSON)'
             cand unset 'Print the statements that remove everything `export` sets'
             cand exec 'Run a command with the profile''s credentials in its environment'
+            cand serve 'Serve the profile''s credentials on a local endpoint (the ECS container-credentials protocol), refreshed before they expire, for containers and IDEs; prints the variables'
             cand login 'Sign in to Identity Center (browser with PKCE, or a device code) and cache the token where the AWS CLI keeps it'
             cand logout 'Sign out: end the session on the service and delete the cached token and the role credentials it produced'
             cand init 'Print the hook that gives your shell `use-profile NAME` (switch this shell''s profile), completion, a prompt segment with role and time left, and auto-refresh'
@@ -172,6 +187,8 @@ set edit:completion:arg-completer[sso-env] = {|@words|
         &'sso-env;help;unset'= {
         }
         &'sso-env;help;exec'= {
+        }
+        &'sso-env;help;serve'= {
         }
         &'sso-env;help;login'= {
         }

@@ -33,6 +33,9 @@ enum Cmd {
     Unset(export::Unset),
     /// Run a command with the profile's credentials in its environment.
     Exec(exec::Exec),
+    /// Serve the profile's credentials on a local endpoint (the ECS container-credentials
+    /// protocol), refreshed before they expire, for containers and IDEs; prints the variables.
+    Serve(serve::Serve),
     /// Sign in to Identity Center (browser with PKCE, or a device code) and cache the token
     /// where the AWS CLI keeps it.
     Login(login::Login),
@@ -76,6 +79,7 @@ pub fn run() -> Result<i32> {
         Cmd::Export(c) => c.run(),
         Cmd::Unset(c) => c.run(),
         Cmd::Exec(c) => c.run(),
+        Cmd::Serve(c) => c.run(),
         Cmd::Login(c) => c.run(),
         Cmd::Logout(c) => c.run(),
         Cmd::Init(c) => c.run(),

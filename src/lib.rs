@@ -10,6 +10,7 @@ mod keys;
 mod local;
 mod log;
 mod remote;
+mod server;
 mod shell;
 mod signin;
 mod start_url;

@@ -12,6 +12,7 @@ pub(crate) mod login;
 pub(crate) mod logout;
 pub(crate) mod pick;
 pub(crate) mod profiles;
+pub(crate) mod serve;
 pub(crate) mod status;
 
 use crate::credentials::{self, OnDemand, Source};

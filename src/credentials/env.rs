@@ -98,6 +98,63 @@ pub(crate) fn for_source(src: &dyn Source, creds: &Credentials, region: Option<S
     v
 }
 
+/// Variables that would make an SDK pick other credentials before the container endpoint's
+/// (botocore's order: environment keys, then the profile (`AWS_PROFILE` or
+/// `AWS_DEFAULT_PROFILE`, web identity), and only then the container), a relative URI or a
+/// token file that SDKs prefer to ours, and the expiry the prompt would try to refresh.
+const SHADOWING: [&str; 12] = [
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_CREDENTIAL_EXPIRATION",
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_ROLE_ARN",
+    "AWS_ROLE_SESSION_NAME",
+    "SSO_ENV_EXPIRES_AT",
+];
+
+/// The variables that point SDKs at a credential endpoint (`exec --server`, `serve`): its URL
+/// and token, the region, the profile's name for the prompt, and no static keys.
+pub(crate) fn for_endpoint(
+    src: &dyn Source,
+    url: &str,
+    token: &str,
+    region: Option<String>,
+) -> Vars {
+    let mut v = Vars {
+        unset: STALE.to_vec(),
+        set: vec![
+            ("AWS_CONTAINER_CREDENTIALS_FULL_URI", url.to_string()),
+            ("AWS_CONTAINER_AUTHORIZATION_TOKEN", token.to_string()),
+        ],
+    };
+    v.unset.extend(SHADOWING);
+    match region {
+        Some(r) => {
+            v.set.push(("AWS_REGION", r.clone()));
+            v.set.push(("AWS_DEFAULT_REGION", r.clone()));
+            v.set.push(("SSO_ENV_REGION", r));
+        }
+        None => v.unset.extend(our_region_vars()),
+    }
+    v.set.push(("SSO_ENV_PROFILE", src.name().to_string()));
+    let id = src.identity();
+    for (name, value) in [
+        ("SSO_ENV_ACCOUNT_ID", id.account_id),
+        ("SSO_ENV_ROLE_NAME", id.role_name),
+    ] {
+        match value {
+            Some(value) => v.set.push((name, value)),
+            None => v.unset.push(name),
+        }
+    }
+    v
+}
+
 /// The region to export: an explicit choice, then the environment (as every SDK resolves it),
 /// then the profile's. A region in the environment that sso-env itself exported earlier
 /// (it equals `$SSO_ENV_REGION`) is not the user's choice and does not override the profile.

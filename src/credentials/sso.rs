@@ -114,7 +114,7 @@ pub(crate) fn session_token(
     on_demand: OnDemand,
 ) -> Result<Token> {
     let now = timefmt::now();
-    let cached = sso_cache::read_token(sso)?;
+    let cached = read_token(sso)?;
     match &cached {
         Some(t) => crate::debug!(
             "token {} expires {}",
@@ -156,13 +156,33 @@ pub(crate) fn session_token(
     }
 }
 
+/// Tokens this process refreshed but could not save, by token key: a long-running endpoint
+/// (`exec --server`, `serve`) keeps using them rather than the file's older one, whose
+/// refresh token the service has already spent.
+static UNSAVED: std::sync::Mutex<Vec<(String, Token)>> = std::sync::Mutex::new(Vec::new());
+
+/// The cached token, or the one refreshed here and not saved when it is newer.
+fn read_token(sso: &SsoSettings) -> Result<Option<Token>> {
+    let file = sso_cache::read_token(sso)?;
+    let key = sso_cache::token_key(sso);
+    let unsaved = UNSAVED
+        .lock()
+        .ok()
+        .and_then(|u| u.iter().find(|(k, _)| *k == key).map(|(_, t)| t.clone()));
+    Ok(match (file, unsaved) {
+        (Some(f), Some(u)) if f.expires_at >= u.expires_at => Some(f),
+        (f, None) => f,
+        (_, u) => u,
+    })
+}
+
 /// Refreshes the token with its refresh token, once for all concurrent callers: under the
 /// token's lock, a token someone else just refreshed is used as it is, so a rotating refresh
 /// token is never spent twice. `None` when refreshing is not possible or was refused.
 fn refresh(sso: &SsoSettings) -> Result<Option<Token>> {
     let _lock = fsutil::lock(&format!("token-{}", sso_cache::token_key(sso)))?;
     let now = timefmt::now();
-    let Some(current) = sso_cache::read_token(sso)? else {
+    let Some(current) = read_token(sso)? else {
         return Ok(None);
     };
     if current.expires_at - now >= REFRESH_WINDOW_SECS {
@@ -183,10 +203,17 @@ fn refresh(sso: &SsoSettings) -> Result<Option<Token>> {
             for (k, v) in &current.fields {
                 token.fields.entry(k.clone()).or_insert_with(|| v.clone());
             }
-            // The old refresh token may be spent now: a write that fails (after fsutil's retries)
-            // must not cost the user the new one, which this command still uses.
+            // The service has rotated the refresh token: this one is the only good copy. A
+            // file that cannot be written (full disk, root-owned) must not lose the sign-in
+            // for this command too.
             if let Err(e) = sso_cache::write_token(sso, &token) {
-                eprintln!("sso-env: warning: refreshed the sign-in but could not save it: {e}");
+                eprintln!(
+                    "sso-env: warning: {e}; using the refreshed sign-in for this command only"
+                );
+                if let Ok(mut unsaved) = UNSAVED.lock() {
+                    unsaved.retain(|(k, _)| *k != sso_cache::token_key(sso));
+                    unsaved.push((sso_cache::token_key(sso), token.clone()));
+                }
             }
             Ok(Some(token))
         }

@@ -5,6 +5,7 @@
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use crate::error::{Error, Result};
@@ -93,34 +94,67 @@ fn retry_while_busy<T>(
     }
 }
 
-/// An exclusive advisory lock, held until dropped.
+/// An exclusive advisory lock, held until dropped; `None` inside when none could be taken.
 pub(crate) struct Lock {
-    _file: File,
+    _file: Option<File>,
 }
 
-/// Takes the lock named `name` in our lock directory, waiting for another holder.
+/// Takes the lock named `name` in our lock directory, waiting for another holder. A lock that
+/// cannot be taken (a directory root created under `sudo -E`, a file where the directory
+/// should be, a filesystem without locks) is a warning, and the command goes on without it:
+/// the lock only saves duplicate calls.
 pub(crate) fn lock(name: &str) -> Result<Lock> {
     let dir = crate::local::paths::lock_dir()?;
-    private_dir(&dir)?;
-    let path = dir.join(format!("{name}.lock"));
+    let file = private_dir(&dir).and_then(|()| open_lock(&dir.join(format!("{name}.lock"))));
+    match file {
+        Ok(file) => Ok(Lock { _file: Some(file) }),
+        Err(e) => {
+            warn_once(&LOCK_WARNED, &format!("{e}; going on without the lock"));
+            Ok(Lock { _file: None })
+        }
+    }
+}
+
+fn open_lock(path: &Path) -> Result<File> {
     // Never follow a link planted at the lock's path: replace it with a plain file.
     let open = || {
         let mut opts = OpenOptions::new();
         opts.read(true).write(true).create(true).truncate(false);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::custom_flags(&mut opts, libc::O_NOFOLLOW);
-        open_private(&path, &mut opts)
+        open_private(path, &mut opts)
     };
     let file = match open() {
-        Err(_) if fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) => {
-            fs::remove_file(&path).and_then(|()| open())
+        Err(_) if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) => {
+            fs::remove_file(path).and_then(|()| open())
         }
         other => other,
     }
     .map_err(|e| Error::new(format!("cannot open lock file {}: {e}", path.display())))?;
     file.lock()
         .map_err(|e| Error::new(format!("cannot lock {}: {e}", path.display())))?;
-    Ok(Lock { _file: file })
+    Ok(file)
+}
+
+static LOCK_WARNED: AtomicBool = AtomicBool::new(false);
+static READ_WARNED: AtomicBool = AtomicBool::new(false);
+
+/// One warning per kind per process (a `profiles` table reads thousands of cache files).
+fn warn_once(flag: &AtomicBool, message: &str) {
+    if flag.swap(true, Ordering::Relaxed) {
+        crate::debug!("{message}");
+    } else {
+        eprintln!("sso-env: warning: {message}");
+    }
+}
+
+/// Reads a cache file; `None` when there is none, and also, with a warning, when it cannot be
+/// read (as botocore treats an unreadable cache: a miss).
+pub(crate) fn read_cache(path: &Path) -> Option<Vec<u8>> {
+    read_optional(path).unwrap_or_else(|e| {
+        warn_once(&READ_WARNED, &format!("{e}; treated as not cached"));
+        None
+    })
 }
 
 /// Removes a file; `false` when there was none.

@@ -108,7 +108,6 @@ pub(crate) fn config_file() -> Result<PathBuf> {
 }
 
 /// `~/.aws/credentials` or `$AWS_SHARED_CREDENTIALS_FILE`, expanded like the config's path.
-#[allow(dead_code)] // for the shared credentials file support (branch `profiles`)
 pub(crate) fn credentials_file() -> Result<PathBuf> {
     from_env("AWS_SHARED_CREDENTIALS_FILE", "credentials")
 }

@@ -54,7 +54,7 @@ pub(crate) fn read(p: &SsoProfile, now: i64) -> Result<Option<Entry>> {
 
 /// The cached credentials if present and well formed, however little time they have left.
 pub(crate) fn read_any(p: &SsoProfile) -> Result<Option<Entry>> {
-    Ok(fsutil::read_optional(&path(p)?)?.and_then(|bytes| parse(&bytes)))
+    Ok(fsutil::read_cache(&path(p)?).and_then(|bytes| parse(&bytes)))
 }
 
 fn parse(bytes: &[u8]) -> Option<Entry> {

@@ -111,7 +111,7 @@ pub(crate) fn read_registration(
     pkce: bool,
     now: i64,
 ) -> Result<Option<Registration>> {
-    let Some(bytes) = fsutil::read_optional(&registration_path(sso)?)? else {
+    let Some(bytes) = fsutil::read_cache(&registration_path(sso)?) else {
         return Ok(None);
     };
     let Ok(v) = serde_json::from_slice::<Value>(&bytes) else {
@@ -197,7 +197,7 @@ pub(crate) fn token_path(sso: &SsoSettings) -> Result<PathBuf> {
 /// (a corrupt file is a miss: logging in again overwrites it).
 pub(crate) fn read_token(sso: &SsoSettings) -> Result<Option<Token>> {
     let path = token_path(sso)?;
-    let Some(bytes) = fsutil::read_optional(&path)? else {
+    let Some(bytes) = fsutil::read_cache(&path) else {
         return Ok(None);
     };
     Ok(parse_token(&bytes))

@@ -1,0 +1,90 @@
+//! `sso-env serve`: the credential endpoint of `exec --server` on its own, for containers,
+//! IDEs and anything started outside sso-env. Prints the two variables to set (stdout, in the
+//! shell's syntax, so `sso-env serve P > creds.sh &` works) and how to use them (stderr), then
+//! serves until Ctrl-C or SIGTERM.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+use clap::Args;
+
+use super::{credentials_for, print, Run};
+use crate::credentials::env;
+use crate::error::{shown, Error, Result};
+use crate::server::{default_profile_warning, signals, Endpoint, Event};
+use crate::shell::{self, Format};
+
+#[derive(Args)]
+#[command(
+    after_help = "Examples:\n  sso-env serve koa-dev-customer                 # prints the variables, serves until Ctrl-C\n  sso-env serve koa-dev-customer --port 9911 --format fish\n\nSDKs accept only a loopback address (or https) in AWS_CONTAINER_CREDENTIALS_FULL_URI; a\ncontainer reaches it with --network host (Linux)."
+)]
+pub(crate) struct Serve {
+    /// Profile in ~/.aws/config.
+    profile: Option<String>,
+    /// Port to listen on; default: a free one.
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// Address to listen on.
+    #[arg(long, default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
+    bind: IpAddr,
+    /// Allow --bind to name an address other machines (or containers) can reach: anyone who
+    /// can connect and has the token gets the role's credentials, over plain HTTP.
+    #[arg(long)]
+    allow_non_loopback: bool,
+    /// Syntax of the printed variables; default: the shell you run it from.
+    #[arg(short, long, value_enum)]
+    format: Option<Format>,
+    /// Region to set instead of $AWS_REGION or the profile's.
+    #[arg(long)]
+    region: Option<String>,
+    /// Never start a sign-in; fail with the command to run instead.
+    #[arg(long)]
+    no_login: bool,
+}
+
+impl Run for Serve {
+    fn run(self) -> Result<i32> {
+        if !self.bind.is_loopback() && !self.allow_non_loopback {
+            return Err(Error::new(format!(
+                "refusing to serve credentials on {}, which is not a loopback address: anyone who reaches it could ask for them; add --allow-non-loopback if you mean it",
+                self.bind
+            ))
+            .with_code(2));
+        }
+        let format = self.format.unwrap_or_else(Format::detect);
+        if format == Format::Process {
+            return Err(Error::new(
+                "the process format is for credentials; choose a shell format or json",
+            )
+            .with_code(2));
+        }
+        let (source, creds) = credentials_for(self.profile.as_deref(), self.no_login)?;
+        let region = env::export_region(source.as_ref(), self.region.as_deref());
+        let mut endpoint = Endpoint::start(source, creds, SocketAddr::new(self.bind, self.port))?;
+        let vars = env::for_endpoint(endpoint.source(), &endpoint.url(), endpoint.token(), region);
+        let code = print(&shell::render(format, &vars)?)?;
+        if code != 0 {
+            return Ok(code);
+        }
+        if let Some(w) = default_profile_warning() {
+            eprintln!("sso-env: warning: {w}");
+        }
+        if !self.bind.is_loopback() {
+            eprintln!("sso-env: warning: listening on {} over plain HTTP: anyone who can reach it and learns the token gets these credentials; SDKs themselves only accept loopback addresses in AWS_CONTAINER_CREDENTIALS_FULL_URI", self.bind);
+        }
+        eprintln!(
+            "sso-env: serving credentials for {} at {} until Ctrl-C\n\
+             sso-env: set the variables above where the program runs (a shell, an IDE's run configuration); SDKs there ask this endpoint and get fresh credentials\n\
+             sso-env: in a container on this machine (Linux: the host's network; SDKs refuse http to hosts other than loopback, so host.docker.internal does not work):\n  \
+             docker run --network host -e AWS_CONTAINER_CREDENTIALS_FULL_URI -e AWS_CONTAINER_AUTHORIZATION_TOKEN -e AWS_REGION IMAGE",
+            shown(endpoint.source().name()),
+            endpoint.url()
+        );
+        signals::watch(endpoint.events(), false)?;
+        loop {
+            if let Event::Signal { signo, .. } = endpoint.serve() {
+                crate::debug!("signal {signo}: stopping the endpoint");
+                return Ok(0);
+            }
+        }
+    }
+}
