@@ -665,7 +665,7 @@ fn a_refreshed_token_that_cannot_be_saved_is_still_used() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert!(
-        stderr.contains("refreshed the sign-in but could not save it"),
+        stderr.contains("cannot write") && stderr.contains("using the refreshed sign-in"),
         "{stderr}"
     );
     let vars = parse_json_vars(&String::from_utf8_lossy(&out.stdout));
