@@ -216,7 +216,10 @@ fn cmd_for_f_recipe_sets_the_credentials() {
     let text = String::from_utf8(out.stdout).unwrap();
     let key = text
         .lines()
-        .find_map(|l| l.strip_prefix("set \"AWS_ACCESS_KEY_ID="))
+        .find_map(|l| {
+            l.trim_start_matches('@')
+                .strip_prefix("set \"AWS_ACCESS_KEY_ID=")
+        })
         .unwrap()
         .trim_end_matches('"');
     let win = |p: &std::path::Path| format!("Z:{}", p.display()).replace('/', "\\");
