@@ -256,3 +256,34 @@ fn bash_hook_completes_options_through_the_script() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The bash hook completes profile names after every subcommand that takes one, `serve` too.
+#[test]
+fn bash_hook_completes_profile_names_after_profile_commands() {
+    let sb = support::Sandbox::new();
+    sb.write_config(support::CONFIG);
+    let bin_dir = support::bin().parent().unwrap().to_path_buf();
+    for sub in ["export", "exec", "serve", "console"] {
+        let probe = format!(
+            "eval \"$(sso-env init bash)\"\n\
+             COMP_WORDS=(sso-env {sub} koa); COMP_CWORD=2\n\
+             __sso_env_cli_complete sso-env koa {sub}\n\
+             printf '%s\\n' \"${{COMPREPLY[@]}}\"\n"
+        );
+        let mut cmd = std::process::Command::new("bash");
+        sb.clean_env(&mut cmd);
+        let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap());
+        let out = cmd
+            .env("PATH", path)
+            .args(["--norc", "--noprofile", "-c", &probe])
+            .output()
+            .unwrap();
+        let got = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(
+            got.lines().collect::<Vec<_>>(),
+            ["koa-dev-customer"],
+            "sso-env {sub} koa<Tab>: {got}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

@@ -203,11 +203,11 @@ __sso_env_complete() {
 }
 complete -F __sso_env_complete {{cmd}}
 
-# sso-env itself: profile names after export, exec, console and --profile; everything else
+# sso-env itself: profile names after export, exec, serve, console and --profile; everything else
 # from clap's completion, loaded on first use (one sso-env run, at that moment only).
 __sso_env_cli_complete() {
     local sub="${COMP_WORDS[1]-}" prev="${COMP_WORDS[COMP_CWORD - 1]-}" cur="${COMP_WORDS[COMP_CWORD]}"
-    if [[ ${prev} == --profile ]] || { [[ ${COMP_CWORD} -eq 2 && ${cur} != -* ]] && [[ ${sub} == export || ${sub} == exec || ${sub} == console ]]; }; then
+    if [[ ${prev} == --profile ]] || { [[ ${COMP_CWORD} -eq 2 && ${cur} != -* ]] && [[ ${sub} == export || ${sub} == exec || ${sub} == serve || ${sub} == console ]]; }; then
         __sso_env_complete
         return 0
     fi

@@ -179,8 +179,8 @@ function __sso_env_profiles
     $__sso_env_exe profiles --names 2>/dev/null
 end
 complete -c {{cmd}} -f -a '(__sso_env_profiles)'
-# sso-env itself: profile names after export, exec, console and --profile.
-complete -c sso-env -n '__fish_seen_subcommand_from export exec console' -f -a '(__sso_env_profiles)'
+# sso-env itself: profile names after export, exec, serve, console and --profile.
+complete -c sso-env -n '__fish_seen_subcommand_from export exec serve console' -f -a '(__sso_env_profiles)'
 complete -c sso-env -l profile -x -a '(__sso_env_profiles)'
 
 # Opt-in key binding (sso-env init fish --picker-key KEY): opens the picker, then repaints.

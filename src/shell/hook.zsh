@@ -191,10 +191,10 @@ __sso_env_complete() {
     names=("${(@f)$("$__sso_env_exe" profiles --names 2>/dev/null)}")
     compadd -a names
 }
-# sso-env itself: profile names after export, exec, console and --profile; everything else
+# sso-env itself: profile names after export, exec, serve, console and --profile; everything else
 # from clap's completion (`_sso-env`) when it is installed.
 __sso_env_cli_complete() {
-    if [[ ${words[CURRENT-1]} == --profile ]] || { (( CURRENT == 3 )) && [[ ${words[2]} == (export|exec|console) && ${words[CURRENT]} != -* ]]; }; then
+    if [[ ${words[CURRENT-1]} == --profile ]] || { (( CURRENT == 3 )) && [[ ${words[2]} == (export|exec|serve|console) && ${words[CURRENT]} != -* ]]; }; then
         __sso_env_complete
     elif (( ${+functions[_sso-env]} )); then
         _sso-env "$@"
