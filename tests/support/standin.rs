@@ -1,8 +1,10 @@
-//! A local stand-in for AWS IAM Identity Center: the SSO portal API (service `sso`) and
-//! SSO-OIDC (service `sso-oidc`) on one plain HTTP/1.1 server bound to `127.0.0.1:0`.
+//! A local stand-in for AWS IAM Identity Center: the SSO portal API (service `sso`),
+//! SSO-OIDC (service `sso-oidc`) and STS (service `sts`: AssumeRole, GetCallerIdentity) on one
+//! plain HTTP/1.1 server bound to `127.0.0.1:0`.
 //!
-//! Point clients at it with `AWS_ENDPOINT_URL_SSO` and `AWS_ENDPOINT_URL_SSO_OIDC`, both set
-//! to [`StandIn::url`]. Every test gets its own server; it shuts down when the handle drops.
+//! Point clients at it with `AWS_ENDPOINT_URL_SSO`, `AWS_ENDPOINT_URL_SSO_OIDC` and
+//! `AWS_ENDPOINT_URL_STS`, all set to [`StandIn::url`]. Every test gets its own server; it shuts
+//! down when the handle drops.
 //!
 //! # Wire behaviour
 //! Portal (`sso`): `GET /federation/credentials` (GetRoleCredentials), `GET /assignment/accounts`
@@ -23,6 +25,32 @@
 //! `{"error":"..","error_description":".."}` (OIDC) or `{"message":".."}` (portal). Every answer
 //! carries `x-amzn-RequestId` and `Content-Length`.
 //!
+//! STS (the AWS Query protocol): `POST /` with `Content-Type: application/x-www-form-urlencoded`
+//! and `Action=<op>&Version=2011-06-15&...`; another Version or Action gets 400 `InvalidAction`.
+//! - Answers are `text/xml` as the real service writes them: `AssumeRoleResponse/AssumeRoleResult`
+//!   with `Credentials` (`ASIA...` keys, Expiration `YYYY-MM-DDTHH:MM:SSZ`), `AssumedRoleUser`
+//!   (`AROA...:SESSION`; `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`, the role's path
+//!   dropped), `PackedPolicySize` (only when Policy, PolicyArns or Tags were sent; a rough
+//!   percentage) and `SourceIdentity` (sent, or inherited from the caller's session); the
+//!   RequestId (a UUID) is also in `x-amzn-RequestId`. GetCallerIdentity: Arn, UserId, Account.
+//! - Keys: those GetRoleCredentials and AssumeRole issued, until they expire, and those
+//!   registered with [`StandIn::add_static_keys`]. Identity Center credentials act as
+//!   `arn:aws:sts::ACCOUNT:assumed-role/AWSReservedSSO_<role>_<16 hex>/`[`SSO_USER_NAME`].
+//! - Requests are authenticated as the real service does it: the SigV4 `Authorization` header
+//!   is verified (canonical request, string to sign, HMAC chain) and `x-amz-security-token` must
+//!   be the key's session token (and absent for static keys).
+//! - Errors: `ErrorResponse/Error/{Type (Sender|Receiver), Code, Message}` and `RequestId`, with
+//!   the real codes, statuses and messages: 403 `MissingAuthenticationToken` (unsigned),
+//!   400 `IncompleteSignature`, 403 `InvalidClientTokenId` (unknown key; wrong or missing session
+//!   token), 400 `ExpiredToken`, 403 `SignatureDoesNotMatch`, 403 `AccessDenied` ("User: ARN is
+//!   not authorized to perform: sts:AssumeRole on resource: ROLE" when trust, the ExternalId or a
+//!   required MFA is missing; the "MultiFactorAuthentication failed ..." messages for half-given
+//!   MFA, a wrong serial or code), 400 `ValidationError` (Coral's "N validation error(s)
+//!   detected: Value 'v' at 'field' failed to satisfy constraint: ..." with the limits of
+//!   botocore's model, e.g. DurationSeconds 900..=43200; over 1 h when the caller holds role
+//!   credentials, Identity Center ones included (the role-chaining limit); over the role's
+//!   MaxSessionDuration).
+//!
 //! Refresh tokens are issued only to clients registered with `grantTypes` containing
 //! `refresh_token` (as the real service does), unless [`StandIn::set_always_issue_refresh_token`]
 //! says otherwise. Refresh rotates: the used refresh token is burnt. Authorization codes are
@@ -31,8 +59,11 @@
 //! # Operation names (request log, fault injection)
 //! `GetRoleCredentials`, `ListAccounts`, `ListAccountRoles`, `Logout`, `RegisterClient`,
 //! `StartDeviceAuthorization`, `CreateToken`, `Authorize`, `GetSigninToken` (the console
-//! federation endpoint, `/federation`), `Unknown` (no such route: 404) and
-//! `Malformed` (an unparseable request: 400). `"*"` matches every operation in fault rules.
+//! federation endpoint, `/federation`), `AssumeRole`, `GetCallerIdentity` (STS), `Unknown` (no
+//! such route: 404; an unknown STS Action: 400 `InvalidAction`) and `Malformed` (an unparseable
+//! request: 400). `"*"` matches every operation in fault rules. Faults on STS operations answer
+//! in STS's XML, with the real message for `Throttling`, `ExpiredToken`, `InvalidClientTokenId`,
+//! `SignatureDoesNotMatch` and `RegionDisabledException`.
 //!
 //! # Test controls on [`StandIn`]
 //! - Directory: [`add_account`](StandIn::add_account), [`add_account_with_email`](StandIn::add_account_with_email),
@@ -49,13 +80,22 @@
 //!   [`set_always_issue_refresh_token`](StandIn::set_always_issue_refresh_token).
 //! - Login scripts: [`set_device_script`](StandIn::set_device_script) with a [`DeviceScript`]
 //!   (default: approve at the first poll), [`set_authorize_outcome`](StandIn::set_authorize_outcome).
+//! - STS: [`add_static_keys`](StandIn::add_static_keys), [`add_static_keys_as`](StandIn::add_static_keys_as),
+//!   [`expire_access_key`](StandIn::expire_access_key), [`set_trust_strict`](StandIn::set_trust_strict)
+//!   (default off: any known key may assume any role) with [`allow_assume`](StandIn::allow_assume),
+//!   [`require_mfa`](StandIn::require_mfa), [`require_external_id`](StandIn::require_external_id),
+//!   [`set_assume_role_ttl`](StandIn::set_assume_role_ttl) (default: DurationSeconds, else 1 h),
+//!   [`set_max_session_duration`](StandIn::set_max_session_duration) (default 1 h),
+//!   [`set_verify_signatures`](StandIn::set_verify_signatures) (default on).
 //! - Faults: [`fail_next`](StandIn::fail_next), [`fail_next_with`](StandIn::fail_next_with),
 //!   [`always_fail`](StandIn::always_fail), [`drop_next`](StandIn::drop_next) (close the
 //!   connection without answering), [`set_delay`](StandIn::set_delay), [`clear_faults`](StandIn::clear_faults).
 //! - Inspection: [`requests`](StandIn::requests), [`requests_for`](StandIn::requests_for),
 //!   [`count`](StandIn::count), [`clear_log`](StandIn::clear_log),
-//!   [`issued_credentials`](StandIn::issued_credentials), [`issued_secrets`](StandIn::issued_secrets),
-//!   [`registered_clients`](StandIn::registered_clients).
+//!   [`issued_credentials`](StandIn::issued_credentials) (GetRoleCredentials and AssumeRole),
+//!   [`issued_secrets`](StandIn::issued_secrets), [`registered_clients`](StandIn::registered_clients),
+//!   [`assume_role_calls`](StandIn::assume_role_calls) (who assumed what, signed with which key),
+//!   [`caller_identity`](StandIn::caller_identity).
 //! - A tiny HTTP client for tests acting as the browser: [`http_get`].
 #![allow(dead_code)]
 
@@ -130,6 +170,45 @@ pub struct RoleCredentials {
     pub expiration_ms: u64,
     pub account_id: String,
     pub role_name: String,
+    /// The operation that issued them: `GetRoleCredentials` or `AssumeRole`.
+    pub operation: &'static str,
+}
+
+/// Who the holder of an access key is, as GetCallerIdentity reports it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallerIdentity {
+    /// `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION` or `arn:aws:iam::ACCOUNT:user/NAME`.
+    pub arn: String,
+    /// `AROA...:SESSION` for role sessions, `AIDA...` for users.
+    pub user_id: String,
+    pub account: String,
+}
+
+/// One successful AssumeRole, as received (values `None` when the parameter was absent).
+#[derive(Clone, Debug, PartialEq)]
+pub struct AssumeRoleCall {
+    /// The access key the request was signed with.
+    pub caller_access_key_id: String,
+    /// The caller's ARN (see [`CallerIdentity::arn`]).
+    pub caller_arn: String,
+    pub role_arn: String,
+    pub role_session_name: String,
+    pub external_id: Option<String>,
+    pub serial_number: Option<String>,
+    pub token_code: Option<String>,
+    /// `SourceIdentity` as sent (the answer may carry one inherited from the caller's session).
+    pub source_identity: Option<String>,
+    /// `DurationSeconds` as sent.
+    pub duration_seconds: Option<u64>,
+    pub policy: Option<String>,
+    pub policy_arns: Vec<String>,
+    /// `Tags.member.N.Key` / `.Value`, in N order.
+    pub tags: Vec<(String, String)>,
+    pub transitive_tag_keys: Vec<String>,
+    /// What was issued.
+    pub issued_access_key_id: String,
+    pub assumed_role_arn: String,
+    pub expiration: SystemTime,
 }
 
 /// A client registered through RegisterClient.
@@ -268,6 +347,28 @@ struct RefreshInfo {
     spent: bool,
 }
 
+/// An access key STS accepts: issued by GetRoleCredentials or AssumeRole, or registered.
+#[derive(Clone)]
+struct KeyInfo {
+    secret: String,
+    /// `None` for long-term (static) keys.
+    session_token: Option<String>,
+    /// `None`: never expires.
+    expires_at: Option<SystemTime>,
+    identity: CallerIdentity,
+    /// What trust rules may name the caller by, besides its ARN and access key id: the role
+    /// ARN and role name (and, for Identity Center sessions, the permission set name).
+    names: Vec<String>,
+    /// Role sessions are temporary credentials: assuming a role with them is role chaining.
+    temporary: bool,
+    source_identity: Option<String>,
+}
+
+struct MfaRule {
+    serial: String,
+    code: String,
+}
+
 struct State {
     accounts: Vec<Account>,
     page_size: usize,
@@ -290,6 +391,15 @@ struct State {
     log: Vec<LoggedRequest>,
     credentials: Vec<RoleCredentials>,
     secrets: Vec<String>,
+    keys: HashMap<String, KeyInfo>,
+    assume_calls: Vec<AssumeRoleCall>,
+    trust_strict: bool,
+    trust_rules: Vec<(String, String)>,
+    mfa_rules: HashMap<String, MfaRule>,
+    external_ids: HashMap<String, String>,
+    assume_ttl: Option<Duration>,
+    max_session: HashMap<String, Duration>,
+    verify_signatures: bool,
 }
 
 struct Shared {
@@ -371,6 +481,15 @@ impl StandIn {
                 log: Vec::new(),
                 credentials: Vec::new(),
                 secrets: Vec::new(),
+                keys: HashMap::new(),
+                assume_calls: Vec::new(),
+                trust_strict: false,
+                trust_rules: Vec::new(),
+                mfa_rules: HashMap::new(),
+                external_ids: HashMap::new(),
+                assume_ttl: None,
+                max_session: HashMap::new(),
+                verify_signatures: true,
             }),
             shutdown: AtomicBool::new(false),
             counter: AtomicU64::new(0),
@@ -514,13 +633,119 @@ impl StandIn {
         self.lock().authorize_outcome = outcome;
     }
 
+    // ----- STS -------------------------------------------------------------------------------
+
+    /// Registers long-term keys (an IAM user's) that STS accepts, for the user
+    /// [`STATIC_USER_ARN`]. They never expire and carry no session token.
+    pub fn add_static_keys(&self, access_key_id: &str, secret_access_key: &str) {
+        self.add_static_keys_as(access_key_id, secret_access_key, STATIC_USER_ARN);
+    }
+
+    /// Like [`add_static_keys`](Self::add_static_keys) for the IAM user `user_arn`
+    /// (`arn:aws:iam::ACCOUNT:user/NAME`).
+    pub fn add_static_keys_as(&self, access_key_id: &str, secret_access_key: &str, user_arn: &str) {
+        let account = arn_account(user_arn).unwrap_or("123456789012").to_string();
+        let info = KeyInfo {
+            secret: secret_access_key.to_string(),
+            session_token: None,
+            expires_at: None,
+            identity: CallerIdentity {
+                arn: user_arn.to_string(),
+                user_id: stable_id("AIDA", user_arn),
+                account,
+            },
+            names: vec![user_arn.rsplit('/').next().unwrap_or(user_arn).to_string()],
+            temporary: false,
+            source_identity: None,
+        };
+        let mut st = self.lock();
+        st.secrets.push(secret_access_key.to_string());
+        st.keys.insert(access_key_id.to_string(), info);
+    }
+
+    /// Makes an access key (issued or registered) expired: STS answers `ExpiredToken` to it.
+    pub fn expire_access_key(&self, access_key_id: &str) {
+        if let Some(k) = self.lock().keys.get_mut(access_key_id) {
+            k.expires_at = Some(SystemTime::now() - Duration::from_secs(1));
+        }
+    }
+
+    /// Who STS takes the holder of this access key for (`None`: not a key it knows).
+    pub fn caller_identity(&self, access_key_id: &str) -> Option<CallerIdentity> {
+        self.lock()
+            .keys
+            .get(access_key_id)
+            .map(|k| k.identity.clone())
+    }
+
+    /// With strict trust on, AssumeRole is allowed only where a rule says so. Default off:
+    /// any key STS knows may assume any role.
+    pub fn set_trust_strict(&self, strict: bool) {
+        self.lock().trust_strict = strict;
+    }
+
+    /// Adds a trust rule (used with [`set_trust_strict`](Self::set_trust_strict)): callers
+    /// matching `caller` may assume roles matching `target_role_arn`. `caller` is compared with
+    /// the caller's ARN, its access key id, its role ARN and role name, and for Identity Center
+    /// sessions the permission set name (`sso_role_name`); `*` in either pattern matches any
+    /// run of characters (`"*"` alone: anyone, any role).
+    pub fn allow_assume(&self, caller: &str, target_role_arn: &str) {
+        self.lock()
+            .trust_rules
+            .push((caller.to_string(), target_role_arn.to_string()));
+    }
+
+    /// Assuming `role_arn` needs `SerialNumber` = `serial` and `TokenCode` = `code`.
+    pub fn require_mfa(&self, role_arn: &str, serial: &str, code: &str) {
+        self.lock().mfa_rules.insert(
+            role_arn.to_string(),
+            MfaRule {
+                serial: serial.to_string(),
+                code: code.to_string(),
+            },
+        );
+    }
+
+    /// Assuming `role_arn` needs `ExternalId` = `external_id`.
+    pub fn require_external_id(&self, role_arn: &str, external_id: &str) {
+        self.lock()
+            .external_ids
+            .insert(role_arn.to_string(), external_id.to_string());
+    }
+
+    /// Lifetime of AssumeRole credentials, whatever `DurationSeconds` says (which is still
+    /// validated). Default: `DurationSeconds`, else 3600 s. `Duration::ZERO` issues credentials
+    /// that are already expired.
+    pub fn set_assume_role_ttl(&self, ttl: Duration) {
+        self.lock().assume_ttl = Some(ttl);
+    }
+
+    /// The role's MaxSessionDuration (1 h to 12 h on the real service). Default 1 h, as for a
+    /// role created without one.
+    pub fn set_max_session_duration(&self, role_arn: &str, max: Duration) {
+        self.lock().max_session.insert(role_arn.to_string(), max);
+    }
+
+    /// Whether SigV4 signatures are checked (`SignatureDoesNotMatch`). Default on. The access
+    /// key and session token are checked either way.
+    pub fn set_verify_signatures(&self, on: bool) {
+        self.lock().verify_signatures = on;
+    }
+
+    /// Every successful AssumeRole, in order.
+    pub fn assume_role_calls(&self) -> Vec<AssumeRoleCall> {
+        self.lock().assume_calls.clone()
+    }
+
     // ----- faults --------------------------------------------------------------------------
 
     /// The next `n` requests to `op` (`"*"`: any) fail with `status`, with the usual error type
     /// for it: 400 InvalidRequestException, 401 UnauthorizedException (portal) or
     /// InvalidClientException (OIDC), 403 ForbiddenException / AccessDeniedException,
     /// 429 TooManyRequestsException, 500 InternalServerException, 502 BadGatewayException,
-    /// 503 ServiceUnavailableException, 504 GatewayTimeoutException.
+    /// 503 ServiceUnavailableException, 504 GatewayTimeoutException. STS operations answer in
+    /// STS's XML with 400 ValidationError, 401/403 AccessDenied, 429 Throttling,
+    /// 503 ServiceUnavailable, other 5xx InternalFailure.
     pub fn fail_next(&self, op: &str, n: usize, status: u16) {
         self.add_fault(op, Some(n), FaultKind::Status(status, String::new()));
     }
@@ -603,13 +828,14 @@ impl StandIn {
         self.lock().log.clear();
     }
 
-    /// Every set of role credentials handed out, in order.
+    /// Every set of role credentials handed out (GetRoleCredentials and AssumeRole), in order.
     pub fn issued_credentials(&self) -> Vec<RoleCredentials> {
         self.lock().credentials.clone()
     }
 
     /// Every secret the server has handed out (access and refresh tokens, client secrets,
-    /// secret access keys, session tokens, device codes, authorization codes), so tests can
+    /// secret access keys and session tokens from the portal and STS, registered static secret
+    /// keys, device codes, authorization codes), so tests can
     /// check none of them leaks into output or logs.
     pub fn issued_secrets(&self) -> Vec<String> {
         self.lock().secrets.clone()
@@ -967,7 +1193,14 @@ fn write_response(
     for (k, v) in &resp.headers {
         head.push_str(&format!("{k}: {v}\r\n"));
     }
-    head.push_str(&format!("x-amzn-RequestId: {request_id}\r\n"));
+    // STS answers carry their request id in the body too; the header must agree with it.
+    if !resp
+        .headers
+        .iter()
+        .any(|(k, _)| k.eq_ignore_ascii_case("x-amzn-RequestId"))
+    {
+        head.push_str(&format!("x-amzn-RequestId: {request_id}\r\n"));
+    }
     head.push_str(&format!("Content-Length: {}\r\n", resp.body.len()));
     head.push_str(if close {
         "Connection: close\r\n\r\n"
@@ -986,10 +1219,24 @@ fn write_response(
 enum Service {
     Portal,
     Oidc,
+    Sts,
 }
 
-fn route(method: &str, path: &str) -> (&'static str, Service) {
-    match (method, path) {
+fn route(req: &Request) -> (&'static str, Service) {
+    // STS (the AWS Query protocol): every operation is a form POST to `/`, named by `Action`.
+    if req.method == "POST" && req.path == "/" && is_form(req) {
+        let params = form_params(req);
+        let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+        if get("Version") != Some(STS_VERSION) {
+            return ("Unknown", Service::Sts);
+        }
+        return match get("Action") {
+            Some("AssumeRole") => ("AssumeRole", Service::Sts),
+            Some("GetCallerIdentity") => ("GetCallerIdentity", Service::Sts),
+            _ => ("Unknown", Service::Sts),
+        };
+    }
+    match (req.method.as_str(), req.path.as_str()) {
         ("GET", "/federation/credentials") => ("GetRoleCredentials", Service::Portal),
         ("GET", "/assignment/accounts") => ("ListAccounts", Service::Portal),
         ("GET", "/assignment/roles") => ("ListAccountRoles", Service::Portal),
@@ -1005,6 +1252,15 @@ fn route(method: &str, path: &str) -> (&'static str, Service) {
 }
 
 fn default_error_type(service: Service, status: u16) -> &'static str {
+    if service == Service::Sts {
+        return match status {
+            400 => "ValidationError",
+            401 | 403 => "AccessDenied",
+            429 => "Throttling",
+            503 => "ServiceUnavailable",
+            _ => "InternalFailure",
+        };
+    }
     match (status, service) {
         (400, _) => "InvalidRequestException",
         (401, Service::Portal) => "UnauthorizedException",
@@ -1056,6 +1312,7 @@ fn error_response(service: Service, status: u16, error_type: &str, msg: &str) ->
             json!({"error": oauth_code(error_type), "error_description": msg}),
         ),
         Service::Portal => (PORTAL_NS, json!({"message": msg})),
+        Service::Sts => return sts_error(status, error_type, msg),
     };
     let mut r = Response::json(status, &body);
     r.headers
@@ -1072,7 +1329,7 @@ fn err<T>(status: u16, ty: &'static str, msg: impl Into<String>) -> Result<T, Op
 
 /// Handles one request: `None` means drop the connection without answering.
 fn handle(shared: &Shared, req: &Request) -> Option<Response> {
-    let (op, service) = route(&req.method, &req.path);
+    let (op, service) = route(req);
     let entry = LoggedRequest {
         op: op.to_string(),
         method: req.method.clone(),
@@ -1121,7 +1378,12 @@ fn handle(shared: &Shared, req: &Request) -> Option<Response> {
             } else {
                 ty
             };
-            error_response(service, status, &ty, "injected fault")
+            let msg = if service == Service::Sts {
+                sts_fault_message(&shared.lock(), req, &ty)
+            } else {
+                "injected fault".to_string()
+            };
+            error_response(service, status, &ty, &msg)
         }
         None => {
             let mut st = shared.lock();
@@ -1135,6 +1397,9 @@ fn handle(shared: &Shared, req: &Request) -> Option<Response> {
                 "CreateToken" => create_token(shared, &mut st, req),
                 "Authorize" => authorize(shared, &mut st, req),
                 "GetSigninToken" => get_signin_token(shared, &mut st, req),
+                "AssumeRole" => assume_role(shared, &mut st, req),
+                "GetCallerIdentity" => get_caller_identity(&st, req),
+                _ if service == Service::Sts => Err(invalid_action(req)),
                 _ => err(404, "UnknownOperationException", "no such operation"),
             };
             result.unwrap_or_else(|(status, ty, msg)| error_response(service, status, ty, &msg))
@@ -1249,10 +1514,36 @@ fn get_role_credentials(
         expiration_ms: epoch_ms(SystemTime::now() + st.role_ttl),
         account_id: account_id.clone(),
         role_name: role_name.clone(),
+        operation: "GetRoleCredentials",
     };
     st.secrets.push(creds.secret_access_key.clone());
     st.secrets.push(creds.session_token.clone());
     st.credentials.push(creds.clone());
+    // The role Identity Center made for the permission set, as STS sees the session.
+    let reserved = format!(
+        "AWSReservedSSO_{role_name}_{}",
+        &hex(&Sha256::digest(
+            format!("{account_id}/{role_name}").as_bytes()
+        ))[..16]
+    );
+    let role_arn =
+        format!("arn:aws:iam::{account_id}:role/aws-reserved/sso.amazonaws.com/{reserved}");
+    st.keys.insert(
+        creds.access_key_id.clone(),
+        KeyInfo {
+            secret: creds.secret_access_key.clone(),
+            session_token: Some(creds.session_token.clone()),
+            expires_at: Some(UNIX_EPOCH + Duration::from_millis(creds.expiration_ms)),
+            identity: CallerIdentity {
+                arn: format!("arn:aws:sts::{account_id}:assumed-role/{reserved}/{SSO_USER_NAME}"),
+                user_id: format!("{}:{SSO_USER_NAME}", stable_id("AROA", &role_arn)),
+                account: account_id.clone(),
+            },
+            names: vec![role_arn, reserved, role_name.clone()],
+            temporary: true,
+            source_identity: None,
+        },
+    );
     Ok(Response::json(
         200,
         &json!({"roleCredentials": {
@@ -1703,6 +1994,729 @@ fn strip_loopback_port(uri: &str) -> String {
         }
     }
     uri.to_string()
+}
+
+// ----- STS (AssumeRole, GetCallerIdentity) -----------------------------------------------------
+
+const STS_NS: &str = "https://sts.amazonaws.com/doc/2011-06-15/";
+const STS_VERSION: &str = "2011-06-15";
+
+/// The IAM user [`StandIn::add_static_keys`] registers keys for.
+pub const STATIC_USER_ARN: &str = "arn:aws:iam::123456789012:user/standin-user";
+
+/// The role session name of Identity Center role credentials (the user's name on the real
+/// service): their caller ARN is
+/// `arn:aws:sts::ACCOUNT:assumed-role/AWSReservedSSO_<sso_role_name>_<16 hex>/standin-user`.
+pub const SSO_USER_NAME: &str = "standin-user";
+
+const MSG_INVALID_TOKEN: &str = "The security token included in the request is invalid.";
+const MSG_EXPIRED_TOKEN: &str = "The security token included in the request is expired";
+const MSG_SIGNATURE: &str = "The request signature we calculated does not match the signature \
+     you provided. Check your AWS Secret Access Key and signing method. Consult the service \
+     documentation for details.";
+const MSG_CHAINING: &str =
+    "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.";
+const MSG_MAX_SESSION: &str =
+    "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.";
+const MSG_MFA_BOTH: &str =
+    "MultiFactorAuthentication failed, must provide both MFA serial number and one time pass code.";
+const MSG_MFA_SERIAL: &str = "MultiFactorAuthentication failed, unable to validate MFA code.  \
+     Please verify your MFA serial number is valid and associated with this user.";
+const MSG_MFA_CODE: &str = "MultiFactorAuthentication failed with invalid MFA one time pass code.";
+
+fn is_form(req: &Request) -> bool {
+    req.header("content-type").is_some_and(|ct| {
+        ct.split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+    })
+}
+
+/// The form body's parameters, decoded, in order.
+fn form_params(req: &Request) -> Vec<(String, String)> {
+    parse_query(&String::from_utf8_lossy(&req.body))
+}
+
+/// Lowercase hex.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// HMAC-SHA256 (RFC 2104) over sha2's SHA-256.
+pub fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
+    const BLOCK: usize = 64;
+    let mut k = [0u8; BLOCK];
+    if key.len() > BLOCK {
+        k[..32].copy_from_slice(&Sha256::digest(key));
+    } else {
+        k[..key.len()].copy_from_slice(key);
+    }
+    let ipad: Vec<u8> = k.iter().map(|b| b ^ 0x36).collect();
+    let opad: Vec<u8> = k.iter().map(|b| b ^ 0x5c).collect();
+    let inner = Sha256::new()
+        .chain_update(&ipad)
+        .chain_update(data)
+        .finalize();
+    Sha256::new()
+        .chain_update(&opad)
+        .chain_update(inner)
+        .finalize()
+        .into()
+}
+
+/// The SigV4 signing key: HMAC chain over `AWS4<secret>`, date (`YYYYMMDD`), region, service
+/// and `aws4_request`.
+pub fn sigv4_signing_key(secret: &str, date: &str, region: &str, service: &str) -> [u8; 32] {
+    let k_date = hmac_sha256(format!("AWS4{secret}").as_bytes(), date.as_bytes());
+    let k_region = hmac_sha256(&k_date, region.as_bytes());
+    let k_service = hmac_sha256(&k_region, service.as_bytes());
+    hmac_sha256(&k_service, b"aws4_request")
+}
+
+/// `prefix` + 17 characters of base32 (A-Z, 2-7) derived from `seed`: stable ids in the shape
+/// of IAM's unique ids (`AROA...` roles, `AIDA...` users).
+fn stable_id(prefix: &str, seed: &str) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let digest = Sha256::digest(seed.as_bytes());
+    let mut out = prefix.to_string();
+    out.extend(
+        digest
+            .iter()
+            .take(17)
+            .map(|b| ALPHABET[(*b & 31) as usize] as char),
+    );
+    out
+}
+
+/// The account of `arn:PARTITION:SERVICE:REGION:ACCOUNT:...`.
+fn arn_account(arn: &str) -> Option<&str> {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    (parts.len() == 6 && parts[0] == "arn" && !parts[4].is_empty()).then(|| parts[4])
+}
+
+/// (account, role name) of `arn:aws:iam::ACCOUNT:role/[PATH/]NAME`.
+fn parse_role_arn(arn: &str) -> Option<(String, String)> {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    if parts.len() != 6 || parts[0] != "arn" || parts[2] != "iam" || !parts[3].is_empty() {
+        return None;
+    }
+    let account = parts[4];
+    let name = parts[5].strip_prefix("role/")?.rsplit('/').next()?;
+    if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) || name.is_empty() {
+        return None;
+    }
+    Some((account.to_string(), name.to_string()))
+}
+
+/// `*` matches any run of characters; everything else literally.
+fn glob(pattern: &str, text: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    if parts.len() == 1 {
+        return pattern == text;
+    }
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    if text.len() < first.len() + last.len() || !text.starts_with(first) || !text.ends_with(last) {
+        return false;
+    }
+    let mut rest = &text[first.len()..text.len() - last.len()];
+    for mid in &parts[1..parts.len() - 1] {
+        match rest.find(mid) {
+            Some(i) => rest = &rest[i + mid.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A UUID-shaped request id, as STS uses.
+fn sts_request_id() -> String {
+    static N: AtomicU64 = AtomicU64::new(0);
+    let mut h = Sha256::new();
+    h.update(N.fetch_add(1, Ordering::Relaxed).to_le_bytes());
+    h.update(now_nanos().to_le_bytes());
+    h.update(std::process::id().to_le_bytes());
+    let x = hex(&h.finalize());
+    format!(
+        "{}-{}-4{}-a{}-{}",
+        &x[..8],
+        &x[8..12],
+        &x[13..16],
+        &x[17..20],
+        &x[20..32]
+    )
+}
+
+/// An STS answer: `text/xml`, the request id in the body and in `x-amzn-RequestId`.
+fn sts_xml(status: u16, request_id: &str, body: String) -> Response {
+    Response {
+        status,
+        headers: vec![
+            ("Content-Type".into(), "text/xml".into()),
+            ("x-amzn-RequestId".into(), request_id.to_string()),
+        ],
+        body: body.into_bytes(),
+    }
+}
+
+fn sts_error(status: u16, code: &str, msg: &str) -> Response {
+    let rid = sts_request_id();
+    let side = if status >= 500 { "Receiver" } else { "Sender" };
+    let body = format!(
+        "<ErrorResponse xmlns=\"{STS_NS}\">\n  <Error>\n    <Type>{side}</Type>\n    <Code>{}</Code>\n    <Message>{}</Message>\n  </Error>\n  <RequestId>{rid}</RequestId>\n</ErrorResponse>\n",
+        xml_escape(code),
+        xml_escape(msg)
+    );
+    sts_xml(status, &rid, body)
+}
+
+/// The message the real service gives with an injected STS error code.
+fn sts_fault_message(st: &State, req: &Request, code: &str) -> String {
+    let account = signing_key_id(req)
+        .and_then(|k| st.keys.get(&k))
+        .map(|k| k.identity.account.clone())
+        .unwrap_or_else(|| "123456789012".into());
+    match code {
+        "Throttling" => "Rate exceeded".into(),
+        "ExpiredToken" => MSG_EXPIRED_TOKEN.into(),
+        "InvalidClientTokenId" => MSG_INVALID_TOKEN.into(),
+        "SignatureDoesNotMatch" => MSG_SIGNATURE.into(),
+        "RegionDisabledException" => format!(
+            "STS is not activated in this region for account:{account}. Your account \
+             administrator can activate STS in this region using the IAM Console."
+        ),
+        _ => "injected fault".into(),
+    }
+}
+
+fn invalid_action(req: &Request) -> OpError {
+    let params = form_params(req);
+    let get = |k: &str| {
+        params
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    (
+        400,
+        "InvalidAction",
+        format!(
+            "Could not find operation {} for version {}",
+            get("Action"),
+            get("Version")
+        ),
+    )
+}
+
+/// The access key id in the `Authorization` header's `Credential=`, if any.
+fn signing_key_id(req: &Request) -> Option<String> {
+    let auth = req.header("authorization")?;
+    let cred = auth
+        .split([' ', ','])
+        .find_map(|p| p.strip_prefix("Credential="))?;
+    Some(cred.split('/').next()?.to_string())
+}
+
+/// RFC 3986 encoding as SigV4 wants it: unreserved characters stay, `/` stays when asked.
+fn uri_encode(s: &str, keep_slash: bool) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) || (keep_slash && b == b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The SigV4 canonical request (non-S3 rules: the path as sent is encoded once more).
+fn canonical_request(req: &Request, signed_headers: &str) -> String {
+    let mut query: Vec<(String, String)> = parse_query(&req.query)
+        .into_iter()
+        .map(|(k, v)| (uri_encode(&k, false), uri_encode(&v, false)))
+        .collect();
+    query.sort();
+    let query: Vec<String> = query.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let mut headers = String::new();
+    for name in signed_headers.split(';') {
+        let values: Vec<String> = req
+            .headers
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect();
+        headers.push_str(&format!("{name}:{}\n", values.join(",")));
+    }
+    let payload = match req.header("x-amz-content-sha256") {
+        Some(h) => h.to_string(),
+        None => hex(&Sha256::digest(&req.body)),
+    };
+    format!(
+        "{}\n{}\n{}\n{headers}\n{signed_headers}\n{payload}",
+        req.method,
+        uri_encode(&req.path, true),
+        query.join("&")
+    )
+}
+
+/// Checks the SigV4 `Authorization` header; returns the caller's access key id.
+fn authenticate(st: &State, req: &Request) -> Result<String, OpError> {
+    let Some(auth) = req.header("authorization") else {
+        return err(
+            403,
+            "MissingAuthenticationToken",
+            "Request is missing Authentication Token",
+        );
+    };
+    let incomplete = || {
+        err(
+            400,
+            "IncompleteSignature",
+            "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' \
+             parameters of algorithm AWS4-HMAC-SHA256",
+        )
+    };
+    let Some(rest) = auth.strip_prefix("AWS4-HMAC-SHA256 ") else {
+        return incomplete();
+    };
+    let mut fields = HashMap::new();
+    for part in rest.split(',') {
+        if let Some((k, v)) = part.trim().split_once('=') {
+            fields.insert(k, v);
+        }
+    }
+    let (Some(credential), Some(signed_headers), Some(signature)) = (
+        fields.get("Credential"),
+        fields.get("SignedHeaders"),
+        fields.get("Signature"),
+    ) else {
+        return incomplete();
+    };
+    let scope: Vec<&str> = credential.split('/').collect();
+    if scope.len() != 5 {
+        return incomplete();
+    }
+    let (akid, date, region, service, terminator) =
+        (scope[0], scope[1], scope[2], scope[3], scope[4]);
+    let Some(key) = st.keys.get(akid) else {
+        return err(403, "InvalidClientTokenId", MSG_INVALID_TOKEN);
+    };
+    if key.expires_at.is_some_and(|t| SystemTime::now() >= t) {
+        return err(400, "ExpiredToken", MSG_EXPIRED_TOKEN);
+    }
+    if req.header("x-amz-security-token") != key.session_token.as_deref() {
+        return err(403, "InvalidClientTokenId", MSG_INVALID_TOKEN);
+    }
+    if !st.verify_signatures {
+        return Ok(akid.to_string());
+    }
+    if service != "sts" {
+        return err(
+            403,
+            "SignatureDoesNotMatch",
+            "Credential should be scoped to correct service: 'sts'. ",
+        );
+    }
+    if terminator != "aws4_request" {
+        return err(
+            403,
+            "SignatureDoesNotMatch",
+            format!("Credential should be scoped with a valid terminator: 'aws4_request', not '{terminator}'. "),
+        );
+    }
+    let Some(amz_date) = req.header("x-amz-date") else {
+        return err(
+            400,
+            "IncompleteSignature",
+            "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.",
+        );
+    };
+    if amz_date.get(..8) != Some(date) {
+        return err(
+            403,
+            "SignatureDoesNotMatch",
+            format!("Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '{date}' != '{}', from '{amz_date}'.", amz_date.get(..8).unwrap_or("")),
+        );
+    }
+    if !signed_headers.split(';').any(|h| h == "host") {
+        return err(403, "SignatureDoesNotMatch", MSG_SIGNATURE);
+    }
+    let canonical = canonical_request(req, signed_headers);
+    let string_to_sign = format!(
+        "AWS4-HMAC-SHA256\n{amz_date}\n{date}/{region}/{service}/{terminator}\n{}",
+        hex(&Sha256::digest(canonical.as_bytes()))
+    );
+    let key_bytes = sigv4_signing_key(&key.secret, date, region, service);
+    let expected = hex(&hmac_sha256(&key_bytes, string_to_sign.as_bytes()));
+    if !expected.eq_ignore_ascii_case(signature) {
+        return err(403, "SignatureDoesNotMatch", MSG_SIGNATURE);
+    }
+    Ok(akid.to_string())
+}
+
+/// Coral-style validation of one string parameter: collects
+/// `Value 'v' at 'field' failed to satisfy constraint: ...` problems.
+fn check_param(
+    problems: &mut Vec<String>,
+    field: &str,
+    value: Option<&str>,
+    required: bool,
+    (min, max): (usize, usize),
+    allowed: Option<(&dyn Fn(char) -> bool, &str)>,
+) {
+    let Some(v) = value else {
+        if required {
+            problems.push(format!(
+                "Value null at '{field}' failed to satisfy constraint: Member must not be null"
+            ));
+        }
+        return;
+    };
+    let len = v.chars().count();
+    let fail = |c: String| format!("Value '{v}' at '{field}' failed to satisfy constraint: {c}");
+    if len < min {
+        problems.push(fail(format!(
+            "Member must have length greater than or equal to {min}"
+        )));
+    } else if len > max {
+        problems.push(fail(format!(
+            "Member must have length less than or equal to {max}"
+        )));
+    } else if let Some((ok, pattern)) = allowed {
+        if !v.chars().all(ok) {
+            problems.push(fail(format!(
+                "Member must satisfy regular expression pattern: {pattern}"
+            )));
+        }
+    }
+}
+
+fn word_or(extra: &'static str) -> impl Fn(char) -> bool {
+    move |c: char| c.is_ascii_alphanumeric() || c == '_' || extra.contains(c)
+}
+
+/// `Prefix.member.N[.suffix]` values in N order.
+fn member_list(params: &[(String, String)], prefix: &str, suffix: &str) -> Vec<(usize, String)> {
+    let mut out: Vec<(usize, String)> = params
+        .iter()
+        .filter_map(|(k, v)| {
+            let rest = k.strip_prefix(prefix)?.strip_prefix(".member.")?;
+            let n = rest.strip_suffix(suffix)?;
+            Some((n.parse().ok()?, v.clone()))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn assume_role(shared: &Shared, st: &mut State, req: &Request) -> Result<Response, OpError> {
+    let caller_key = authenticate(st, req)?;
+    let caller = st.keys[&caller_key].clone();
+    let params = form_params(req);
+    let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    let role_arn = get("RoleArn");
+    let session = get("RoleSessionName");
+    let duration_raw = get("DurationSeconds");
+    let external_id = get("ExternalId");
+    let serial = get("SerialNumber");
+    let token_code = get("TokenCode");
+    let source_identity = get("SourceIdentity");
+    let policy = get("Policy");
+
+    // Parameter validation, with the constraints of botocore's model for STS 2011-06-15.
+    let mut problems = Vec::new();
+    check_param(
+        &mut problems,
+        "roleArn",
+        role_arn.as_deref(),
+        true,
+        (20, 2048),
+        None,
+    );
+    let session_chars = word_or("+=,.@-");
+    check_param(
+        &mut problems,
+        "roleSessionName",
+        session.as_deref(),
+        true,
+        (2, 64),
+        Some((&session_chars, "[\\w+=,.@-]*")),
+    );
+    check_param(
+        &mut problems,
+        "policy",
+        policy.as_deref(),
+        false,
+        (1, usize::MAX),
+        None,
+    );
+    let mut duration = None;
+    if let Some(raw) = &duration_raw {
+        match raw.parse::<u64>() {
+            Ok(d) if d < 900 => problems.push(format!(
+                "Value '{raw}' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900"
+            )),
+            Ok(d) if d > 43200 => problems.push(format!(
+                "Value '{raw}' at 'durationSeconds' failed to satisfy constraint: Member must have value less than or equal to 43200"
+            )),
+            Ok(d) => duration = Some(d),
+            Err(_) => problems.push(format!(
+                "Value '{raw}' at 'durationSeconds' failed to satisfy constraint: Member must be an integer"
+            )),
+        }
+    }
+    let external_chars = word_or("+=,.@:/-");
+    check_param(
+        &mut problems,
+        "externalId",
+        external_id.as_deref(),
+        false,
+        (2, 1224),
+        Some((&external_chars, "[\\w+=,.@:\\/-]*")),
+    );
+    let serial_chars = word_or("+=/:,.@-");
+    check_param(
+        &mut problems,
+        "serialNumber",
+        serial.as_deref(),
+        false,
+        (9, 256),
+        Some((&serial_chars, "[\\w+=/:,.@-]*")),
+    );
+    let digits = |c: char| c.is_ascii_digit();
+    check_param(
+        &mut problems,
+        "tokenCode",
+        token_code.as_deref(),
+        false,
+        (6, 6),
+        Some((&digits, "[\\d]*")),
+    );
+    check_param(
+        &mut problems,
+        "sourceIdentity",
+        source_identity.as_deref(),
+        false,
+        (2, 64),
+        Some((&session_chars, "[\\w+=,.@-]*")),
+    );
+    if !problems.is_empty() {
+        let n = problems.len();
+        return Err((
+            400,
+            "ValidationError",
+            format!(
+                "{n} validation error{} detected: {}",
+                if n == 1 { "" } else { "s" },
+                problems.join("; ")
+            ),
+        ));
+    }
+    let (role_arn, session) = (role_arn.unwrap_or_default(), session.unwrap_or_default());
+
+    // Trust: a role that does not exist, or whose trust policy does not let the caller in,
+    // gets the same AccessDenied on the real service.
+    let denied = || {
+        Err((
+            403,
+            "AccessDenied",
+            format!(
+                "User: {} is not authorized to perform: sts:AssumeRole on resource: {role_arn}",
+                caller.identity.arn
+            ),
+        ))
+    };
+    let Some((account, role_name)) = parse_role_arn(&role_arn) else {
+        return denied();
+    };
+    if st.trust_strict {
+        let mut names = vec![caller.identity.arn.as_str(), caller_key.as_str()];
+        names.extend(caller.names.iter().map(String::as_str));
+        let trusted = st
+            .trust_rules
+            .iter()
+            .any(|(who, target)| glob(target, &role_arn) && names.iter().any(|n| glob(who, n)));
+        if !trusted {
+            return denied();
+        }
+    }
+    if let Some(want) = st.external_ids.get(&role_arn) {
+        if external_id.as_deref() != Some(want.as_str()) {
+            return denied();
+        }
+    }
+    if let Some(rule) = st.mfa_rules.get(&role_arn) {
+        match (&serial, &token_code) {
+            (None, None) => return denied(),
+            (Some(_), None) | (None, Some(_)) => return err(403, "AccessDenied", MSG_MFA_BOTH),
+            (Some(s), Some(c)) => {
+                if *s != rule.serial {
+                    return err(403, "AccessDenied", MSG_MFA_SERIAL);
+                }
+                if *c != rule.code {
+                    return err(403, "AccessDenied", MSG_MFA_CODE);
+                }
+            }
+        }
+    }
+    let requested = duration.unwrap_or(3600);
+    if caller.temporary && requested > 3600 {
+        return err(400, "ValidationError", MSG_CHAINING);
+    }
+    let max = st
+        .max_session
+        .get(&role_arn)
+        .copied()
+        .unwrap_or(Duration::from_secs(3600));
+    if requested > max.as_secs() {
+        return err(400, "ValidationError", MSG_MAX_SESSION);
+    }
+
+    // Issue.
+    let ttl = st.assume_ttl.unwrap_or(Duration::from_secs(requested));
+    let expiration = UNIX_EPOCH + Duration::from_secs(epoch_secs(SystemTime::now() + ttl));
+    let access_key_id = format!("ASIASTS{:013}", shared.next() % 10_000_000_000_000);
+    let secret = shared.random(40);
+    let token = format!("FwoGZXIvYXdzE{}", shared.random(300));
+    let assumed_arn = format!("arn:aws:sts::{account}:assumed-role/{role_name}/{session}");
+    let user_id = format!("{}:{session}", stable_id("AROA", &role_arn));
+    let effective_source = source_identity
+        .clone()
+        .or_else(|| caller.source_identity.clone());
+    st.keys.insert(
+        access_key_id.clone(),
+        KeyInfo {
+            secret: secret.clone(),
+            session_token: Some(token.clone()),
+            expires_at: Some(expiration),
+            identity: CallerIdentity {
+                arn: assumed_arn.clone(),
+                user_id: user_id.clone(),
+                account: account.clone(),
+            },
+            names: vec![role_arn.clone(), role_name.clone()],
+            temporary: true,
+            source_identity: effective_source.clone(),
+        },
+    );
+    st.secrets.push(secret.clone());
+    st.secrets.push(token.clone());
+    st.credentials.push(RoleCredentials {
+        access_key_id: access_key_id.clone(),
+        secret_access_key: secret.clone(),
+        session_token: token.clone(),
+        expiration_ms: epoch_ms(expiration),
+        account_id: account,
+        role_name,
+        operation: "AssumeRole",
+    });
+    let tags: Vec<(String, String)> = {
+        let keys = member_list(&params, "Tags", ".Key");
+        let values = member_list(&params, "Tags", ".Value");
+        keys.into_iter()
+            .map(|(n, k)| {
+                let v = values
+                    .iter()
+                    .find(|(m, _)| *m == n)
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default();
+                (k, v)
+            })
+            .collect()
+    };
+    let policy_arns: Vec<String> = member_list(&params, "PolicyArns", ".arn")
+        .into_iter()
+        .map(|(_, v)| v)
+        .collect();
+    let transitive_tag_keys: Vec<String> = member_list(&params, "TransitiveTagKeys", "")
+        .into_iter()
+        .map(|(_, v)| v)
+        .collect();
+    // A rough stand-in for the packed size: plain text against a 2048-byte budget.
+    let packed = (policy.is_some() || !tags.is_empty() || !policy_arns.is_empty()).then(|| {
+        let bytes = policy.as_deref().map_or(0, str::len)
+            + tags.iter().map(|(k, v)| k.len() + v.len()).sum::<usize>()
+            + policy_arns.iter().map(String::len).sum::<usize>();
+        (bytes * 100).div_ceil(2048).clamp(1, 100)
+    });
+    st.assume_calls.push(AssumeRoleCall {
+        caller_access_key_id: caller_key,
+        caller_arn: caller.identity.arn.clone(),
+        role_arn,
+        role_session_name: session,
+        external_id,
+        serial_number: serial,
+        token_code,
+        source_identity,
+        duration_seconds: duration,
+        policy,
+        policy_arns,
+        tags,
+        transitive_tag_keys,
+        issued_access_key_id: access_key_id.clone(),
+        assumed_role_arn: assumed_arn.clone(),
+        expiration,
+    });
+
+    let rid = sts_request_id();
+    let mut result = format!(
+        "    <Credentials>\n      <AccessKeyId>{access_key_id}</AccessKeyId>\n      <SecretAccessKey>{}</SecretAccessKey>\n      <SessionToken>{}</SessionToken>\n      <Expiration>{}</Expiration>\n    </Credentials>\n    <AssumedRoleUser>\n      <AssumedRoleId>{}</AssumedRoleId>\n      <Arn>{}</Arn>\n    </AssumedRoleUser>\n",
+        xml_escape(&secret),
+        xml_escape(&token),
+        humantime::format_rfc3339_seconds(expiration),
+        xml_escape(&user_id),
+        xml_escape(&assumed_arn),
+    );
+    if let Some(p) = packed {
+        result.push_str(&format!("    <PackedPolicySize>{p}</PackedPolicySize>\n"));
+    }
+    if let Some(s) = &effective_source {
+        result.push_str(&format!(
+            "    <SourceIdentity>{}</SourceIdentity>\n",
+            xml_escape(s)
+        ));
+    }
+    Ok(sts_xml(
+        200,
+        &rid,
+        format!(
+            "<AssumeRoleResponse xmlns=\"{STS_NS}\">\n  <AssumeRoleResult>\n{result}  </AssumeRoleResult>\n  <ResponseMetadata>\n    <RequestId>{rid}</RequestId>\n  </ResponseMetadata>\n</AssumeRoleResponse>\n"
+        ),
+    ))
+}
+
+fn get_caller_identity(st: &State, req: &Request) -> Result<Response, OpError> {
+    let key = authenticate(st, req)?;
+    let id = &st.keys[&key].identity;
+    let rid = sts_request_id();
+    Ok(sts_xml(
+        200,
+        &rid,
+        format!(
+            "<GetCallerIdentityResponse xmlns=\"{STS_NS}\">\n  <GetCallerIdentityResult>\n    <Arn>{}</Arn>\n    <UserId>{}</UserId>\n    <Account>{}</Account>\n  </GetCallerIdentityResult>\n  <ResponseMetadata>\n    <RequestId>{rid}</RequestId>\n  </ResponseMetadata>\n</GetCallerIdentityResponse>\n",
+            xml_escape(&id.arn),
+            xml_escape(&id.user_id),
+            xml_escape(&id.account)
+        ),
+    ))
 }
 
 // ----- small helpers ---------------------------------------------------------------------------
