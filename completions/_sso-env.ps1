@@ -44,6 +44,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-env' -ScriptBlock {
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format; default: the shell you run it from')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format; default: the shell you run it from')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region to export instead of $AWS_REGION or the profile''s')
+            [CompletionResult]::new('--mfa-code', '--mfa-code', [CompletionResultType]::ParameterName, 'The MFA code for a role with mfa_serial (else it is asked on the terminal)')
             [CompletionResult]::new('--no-login', '--no-login', [CompletionResultType]::ParameterName, 'Never start a sign-in; fail with the command to run instead')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -58,6 +59,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-env' -ScriptBlock {
         }
         'sso-env;exec' {
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region to set instead of $AWS_REGION or the profile''s')
+            [CompletionResult]::new('--mfa-code', '--mfa-code', [CompletionResultType]::ParameterName, 'The MFA code for a role with mfa_serial (else it is asked on the terminal)')
             [CompletionResult]::new('--no-login', '--no-login', [CompletionResultType]::ParameterName, 'Never start a sign-in; fail with the command to run instead')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -90,7 +92,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-env' -ScriptBlock {
             break
         }
         'sso-env;profiles' {
-            [CompletionResult]::new('--names', '--names', [CompletionResultType]::ParameterName, 'Only the SSO profile names, one per line')
+            [CompletionResult]::new('--names', '--names', [CompletionResultType]::ParameterName, 'Only the names of profiles that give credentials, one per line')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'JSON for scripts')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -108,6 +110,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-env' -ScriptBlock {
         }
         'sso-env;console' {
             [CompletionResult]::new('--destination', '--destination', [CompletionResultType]::ParameterName, 'The console page to open')
+            [CompletionResult]::new('--mfa-code', '--mfa-code', [CompletionResultType]::ParameterName, 'The MFA code for a role with mfa_serial (else it is asked on the terminal)')
             [CompletionResult]::new('--print', '--print', [CompletionResultType]::ParameterName, 'Print the sign-in URL (valid for 15 minutes) instead of opening a browser')
             [CompletionResult]::new('--no-login', '--no-login', [CompletionResultType]::ParameterName, 'Never start a sign-in; fail with the command to run instead')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')

@@ -129,13 +129,17 @@ _sso__env() {
             return 0
             ;;
         sso__subcmd__env__subcmd__console)
-            opts="-h --print --destination --no-login --help"
+            opts="-h --print --destination --no-login --mfa-code --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --destination)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mfa-code)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -173,13 +177,17 @@ _sso__env() {
             return 0
             ;;
         sso__subcmd__env__subcmd__exec)
-            opts="-h --region --no-login --help"
+            opts="-h --region --no-login --mfa-code --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mfa-code)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -191,7 +199,7 @@ _sso__env() {
             return 0
             ;;
         sso__subcmd__env__subcmd__export)
-            opts="-f -h --format --region --no-login --help"
+            opts="-f -h --format --region --no-login --mfa-code --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -206,6 +214,10 @@ _sso__env() {
                     return 0
                     ;;
                 --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mfa-code)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

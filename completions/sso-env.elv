@@ -40,6 +40,7 @@ set edit:completion:arg-completer[sso-env] = {|@words|
             cand -f 'Output format; default: the shell you run it from'
             cand --format 'Output format; default: the shell you run it from'
             cand --region 'Region to export instead of $AWS_REGION or the profile''s'
+            cand --mfa-code 'The MFA code for a role with mfa_serial (else it is asked on the terminal)'
             cand --no-login 'Never start a sign-in; fail with the command to run instead'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
@@ -52,6 +53,7 @@ set edit:completion:arg-completer[sso-env] = {|@words|
         }
         &'sso-env;exec'= {
             cand --region 'Region to set instead of $AWS_REGION or the profile''s'
+            cand --mfa-code 'The MFA code for a role with mfa_serial (else it is asked on the terminal)'
             cand --no-login 'Never start a sign-in; fail with the command to run instead'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -80,7 +82,7 @@ set edit:completion:arg-completer[sso-env] = {|@words|
             cand --help 'Print help'
         }
         &'sso-env;profiles'= {
-            cand --names 'Only the SSO profile names, one per line'
+            cand --names 'Only the names of profiles that give credentials, one per line'
             cand --json 'JSON for scripts'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -96,6 +98,7 @@ set edit:completion:arg-completer[sso-env] = {|@words|
         }
         &'sso-env;console'= {
             cand --destination 'The console page to open'
+            cand --mfa-code 'The MFA code for a role with mfa_serial (else it is asked on the terminal)'
             cand --print 'Print the sign-in URL (valid for 15 minutes) instead of opening a browser'
             cand --no-login 'Never start a sign-in; fail with the command to run instead'
             cand -h 'Print help'

@@ -49,6 +49,7 @@ dotenv\t''
 json\t'The variables as one JSON object'
 process\t'The AWS `credential_process` JSON (Version 1)'"
 complete -c sso-env -n "__fish_sso_env_using_subcommand export" -l region -d 'Region to export instead of $AWS_REGION or the profile\'s' -r
+complete -c sso-env -n "__fish_sso_env_using_subcommand export" -l mfa-code -d 'The MFA code for a role with mfa_serial (else it is asked on the terminal)' -r
 complete -c sso-env -n "__fish_sso_env_using_subcommand export" -l no-login -d 'Never start a sign-in; fail with the command to run instead'
 complete -c sso-env -n "__fish_sso_env_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sso-env -n "__fish_sso_env_using_subcommand unset" -s f -l format -r -f -a "bash\t''
@@ -62,6 +63,7 @@ json\t'The variables as one JSON object'
 process\t'The AWS `credential_process` JSON (Version 1)'"
 complete -c sso-env -n "__fish_sso_env_using_subcommand unset" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sso-env -n "__fish_sso_env_using_subcommand exec" -l region -d 'Region to set instead of $AWS_REGION or the profile\'s' -r
+complete -c sso-env -n "__fish_sso_env_using_subcommand exec" -l mfa-code -d 'The MFA code for a role with mfa_serial (else it is asked on the terminal)' -r
 complete -c sso-env -n "__fish_sso_env_using_subcommand exec" -l no-login -d 'Never start a sign-in; fail with the command to run instead'
 complete -c sso-env -n "__fish_sso_env_using_subcommand exec" -s h -l help -d 'Print help'
 complete -c sso-env -n "__fish_sso_env_using_subcommand login" -l profile -d 'Profile whose sign-in to use' -r
@@ -78,7 +80,7 @@ complete -c sso-env -n "__fish_sso_env_using_subcommand init" -l picker-key -d '
 complete -c sso-env -n "__fish_sso_env_using_subcommand init" -l exe -d 'How the hook runs sso-env (default: this binary\'s full path)' -r
 complete -c sso-env -n "__fish_sso_env_using_subcommand init" -l no-prompt -d 'Leave the prompt alone; the segment is still available (sso_env_prompt_segment)'
 complete -c sso-env -n "__fish_sso_env_using_subcommand init" -s h -l help -d 'Print help'
-complete -c sso-env -n "__fish_sso_env_using_subcommand profiles" -l names -d 'Only the SSO profile names, one per line'
+complete -c sso-env -n "__fish_sso_env_using_subcommand profiles" -l names -d 'Only the names of profiles that give credentials, one per line'
 complete -c sso-env -n "__fish_sso_env_using_subcommand profiles" -l json -d 'JSON for scripts'
 complete -c sso-env -n "__fish_sso_env_using_subcommand profiles" -s h -l help -d 'Print help'
 complete -c sso-env -n "__fish_sso_env_using_subcommand discover" -l sso-session -d 'The [sso-session] to list (default: the current profile\'s, or the only one)' -r
@@ -88,6 +90,7 @@ complete -c sso-env -n "__fish_sso_env_using_subcommand discover" -l write -d 'A
 complete -c sso-env -n "__fish_sso_env_using_subcommand discover" -l no-login -d 'Never start a sign-in; fail with the command to run instead'
 complete -c sso-env -n "__fish_sso_env_using_subcommand discover" -s h -l help -d 'Print help'
 complete -c sso-env -n "__fish_sso_env_using_subcommand console" -l destination -d 'The console page to open' -r
+complete -c sso-env -n "__fish_sso_env_using_subcommand console" -l mfa-code -d 'The MFA code for a role with mfa_serial (else it is asked on the terminal)' -r
 complete -c sso-env -n "__fish_sso_env_using_subcommand console" -l print -d 'Print the sign-in URL (valid for 15 minutes) instead of opening a browser'
 complete -c sso-env -n "__fish_sso_env_using_subcommand console" -l no-login -d 'Never start a sign-in; fail with the command to run instead'
 complete -c sso-env -n "__fish_sso_env_using_subcommand console" -s h -l help -d 'Print help'

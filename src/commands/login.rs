@@ -3,6 +3,7 @@
 use clap::Args;
 
 use super::Run;
+use crate::credentials;
 use crate::error::Result;
 use crate::local::config::{self, Config};
 use crate::signin;
@@ -31,7 +32,12 @@ impl Run for Login {
         let config = Config::load()?;
         let sso = match &self.sso_session {
             Some(s) => config.session_settings(s)?,
-            None => config.login_settings(&config::chosen_profile(self.profile.as_deref()))?,
+            None => {
+                // A role signs in where its chain starts.
+                let name = config::chosen_profile(self.profile.as_deref());
+                let parsed = config.parse()?;
+                parsed.login_settings(&credentials::root_profile(&parsed, &name))?
+            }
         };
         let opts = signin::Options {
             device_code: self.device_code,

@@ -35,6 +35,10 @@ impl Source for SsoSource {
         &self.profile.name
     }
 
+    fn kind(&self) -> &'static str {
+        "sso"
+    }
+
     fn region(&self) -> Option<&str> {
         self.profile.region.as_deref()
     }

@@ -34,6 +34,14 @@ pub(crate) fn config_file() -> Result<PathBuf> {
     }
 }
 
+/// `$AWS_SHARED_CREDENTIALS_FILE` or `~/.aws/credentials`, as botocore finds it.
+pub(crate) fn credentials_file() -> Result<PathBuf> {
+    match std::env::var_os("AWS_SHARED_CREDENTIALS_FILE") {
+        Some(p) if !p.is_empty() => expand(&p),
+        _ => Ok(home()?.join(".aws").join("credentials")),
+    }
+}
+
 /// `~/.aws/sso/cache`: SSO tokens and client registrations.
 pub(crate) fn sso_cache_dir() -> Result<PathBuf> {
     Ok(home()?.join(".aws").join("sso").join("cache"))

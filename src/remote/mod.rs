@@ -4,3 +4,4 @@ pub(crate) mod federation;
 pub(crate) mod oidc;
 pub(crate) mod portal;
 pub(crate) mod sdk;
+pub(crate) mod sts;

@@ -1,5 +1,6 @@
 //! Drawing on the terminal: the picker, tables, spinners and progress lines.
 
+pub(crate) mod mfa;
 pub(crate) mod picker;
 pub(crate) mod progress;
 pub(crate) mod spinner;
