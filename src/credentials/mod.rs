@@ -230,7 +230,8 @@ fn role_args(p: &ProfileView<'_>) -> Result<Args> {
         .and_then(|d| d.trim().parse().ok());
     Ok(Args {
         role_arn: p.get("role_arn").unwrap_or_default().to_string(),
-        session_name: opt("role_session_name"),
+        // An empty name is botocore's "not given": generated, and left out of the cache key.
+        session_name: opt("role_session_name").filter(|n| !n.is_empty()),
         external_id: opt("external_id"),
         serial_number: opt("mfa_serial"),
         duration_seconds,

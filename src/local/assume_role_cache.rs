@@ -6,9 +6,9 @@
 
 use std::path::PathBuf;
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::keys::Credentials;
 use crate::local::fsutil;
 use crate::local::pyjson::{self, Val};
@@ -96,29 +96,37 @@ fn parse(bytes: &[u8]) -> Option<Entry> {
     })
 }
 
-/// Writes the entry the AWS CLI would write: its Expiration is Python's `isoformat()` of a UTC
-/// datetime (`+00:00`), and `AccountId` comes from the assumed role's ARN.
+/// Writes the entry the AWS CLI would write, in its key order: the AssumeRole response with
+/// `Credentials.AccountId` (from the assumed role's ARN), Expiration as botocore's
+/// `JSONFileCache` serialises datetimes (`%Y-%m-%dT%H:%M:%S%Z`: a literal `UTC`).
 pub(crate) fn write(key: &str, e: &Entry) -> Result<()> {
+    fsutil::write_private(&path(key)?, render(e).as_bytes())
+}
+
+fn render(e: &Entry) -> String {
     let c = &e.credentials;
-    let stamp = timefmt::format_utc(e.expiration).replace('Z', "+00:00");
-    let account = e.assumed_arn.as_deref().and_then(arn_account);
-    let mut entry = json!({
-        "Credentials": {
-            "AccessKeyId": c.access_key_id,
-            "SecretAccessKey": c.secret_access_key,
-            "SessionToken": c.session_token,
-            "Expiration": stamp,
-        },
-    });
-    if let Some(account) = account {
-        entry["Credentials"]["AccountId"] = json!(account);
+    let q = |s: &str| Value::from(s).to_string();
+    let stamp = timefmt::format_utc(e.expiration).replace('Z', "UTC");
+    let mut creds = format!(
+        "\"AccessKeyId\": {}, \"SecretAccessKey\": {}, \"SessionToken\": {}, \"Expiration\": {}",
+        q(&c.access_key_id),
+        q(&c.secret_access_key),
+        q(c.session_token.as_deref().unwrap_or_default()),
+        q(&stamp)
+    );
+    if let Some(account) = e.assumed_arn.as_deref().and_then(arn_account) {
+        creds.push_str(&format!(", \"AccountId\": {}", q(account)));
     }
+    let mut entry = format!("{{\"Credentials\": {{{creds}}}");
     if let (Some(arn), Some(id)) = (&e.assumed_arn, &e.assumed_id) {
-        entry["AssumedRoleUser"] = json!({"AssumedRoleId": id, "Arn": arn});
+        entry.push_str(&format!(
+            ", \"AssumedRoleUser\": {{\"AssumedRoleId\": {}, \"Arn\": {}}}",
+            q(id),
+            q(arn)
+        ));
     }
-    let data = serde_json::to_vec(&entry)
-        .map_err(|e| Error::new(format!("cannot encode credentials: {e}")))?;
-    fsutil::write_private(&path(key)?, &data)
+    entry.push('}');
+    entry
 }
 
 /// The account of an ARN (`arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`).
@@ -166,6 +174,27 @@ mod tests {
             Some("arn:aws:sts::1:assumed-role/r/s")
         );
         assert!(parse(b"{\"Credentials\":{}}").is_none());
+    }
+
+    #[test]
+    fn writes_what_botocore_writes() {
+        let e = Entry {
+            credentials: Credentials {
+                access_key_id: "ASIA1".into(),
+                secret_access_key: "S\"".into(),
+                session_token: Some("T".into()),
+                expiration: Some(1_795_681_043),
+            },
+            expiration: 1_795_681_043,
+            assumed_arn: Some("arn:aws:sts::222222222222:assumed-role/Deploy/s".into()),
+            assumed_id: Some("AROA1:s".into()),
+        };
+        let text = render(&e);
+        assert_eq!(
+            text,
+            r#"{"Credentials": {"AccessKeyId": "ASIA1", "SecretAccessKey": "S\"", "SessionToken": "T", "Expiration": "2026-11-26T08:17:23UTC", "AccountId": "222222222222"}, "AssumedRoleUser": {"AssumedRoleId": "AROA1:s", "Arn": "arn:aws:sts::222222222222:assumed-role/Deploy/s"}}"#
+        );
+        assert_eq!(parse(text.as_bytes()).unwrap(), e);
     }
 
     #[test]
