@@ -6,6 +6,9 @@
 
 use std::time::Duration;
 
+// Deprecated aliases of aws-runtime's EnvConfigFiles: the same types, without one more crate.
+#[allow(deprecated)]
+use aws_config::profile::profile_file::{ProfileFileKind, ProfileFiles};
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
@@ -50,8 +53,9 @@ fn tls_context() -> Result<Option<TlsContext>> {
     Ok(Some(ctx))
 }
 
-/// SDK configuration for the Identity Center APIs in `region`. No credentials: these APIs are
-/// called with a bearer token or none.
+/// SDK configuration for the AWS APIs in `region`. No credentials: the Identity Center APIs
+/// are called with a bearer token or none, and STS is given its source's credentials.
+#[allow(deprecated)]
 pub(crate) async fn config(region: &str) -> Result<SdkConfig> {
     let mut http =
         aws_smithy_http_client::Builder::new().tls_provider(Provider::Rustls(CryptoMode::Ring));
@@ -61,6 +65,13 @@ pub(crate) async fn config(region: &str) -> Result<SdkConfig> {
     Ok(aws_config::defaults(BehaviorVersion::latest())
         .region(Region::new(region.to_string()))
         .no_credentials()
+        // sso-env has read the config already: the SDK must not read and parse it again (a
+        // 50 MB config cost 773 MB resident). Endpoints still follow AWS_ENDPOINT_URL_*.
+        .profile_files(
+            ProfileFiles::builder()
+                .with_contents(ProfileFileKind::Config, "")
+                .build(),
+        )
         .http_client(http.build_https())
         .timeout_config(
             TimeoutConfig::builder()
