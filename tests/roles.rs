@@ -629,3 +629,59 @@ fn profiles_status_and_login_follow_the_chain() {
     );
     assert!(sb.token_path(START_URL).exists());
 }
+
+#[test]
+fn console_login_hint_and_environment_source_follow_the_chain() {
+    let sb = seed();
+    // The console signs in as the assumed role: its keys go to the federation endpoint.
+    let out = sb
+        .command(&["console", "platform-developer", "--print"])
+        .env("SSO_ENV_FEDERATION_ENDPOINT", sb.server.url())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let assumed = &sb.server.assume_role_calls()[0].issued_access_key_id;
+    let req = &sb.server.requests_for("GetSigninToken")[0];
+    assert!(
+        req.body.contains(assumed.as_str()),
+        "signed in as the assumed role"
+    );
+
+    // Not signed in and nobody to ask: the error names the sign-in at the root of the chain.
+    std::fs::remove_file(sb.token_path(START_URL)).unwrap();
+    std::fs::remove_dir_all(sb.role_cache_dir()).unwrap();
+    let e = sb.fails(&["export", "platform-admin", "--no-login"]);
+    assert!(e.contains("run: sso-env login --profile default"), "{e}");
+    assert_eq!(sb.server.count("AssumeRole"), 1);
+
+    // credential_source = Environment: the keys in this process's environment sign the call.
+    sb.server
+        .add_static_keys("AKIAENVIRONMENT00001", "env-secret");
+    sb.write_config("[profile from-env]\nrole_arn = arn:aws:iam::123456789012:role/e\ncredential_source = Environment\n\n[profile from-env-2]\nrole_arn = arn:aws:iam::123456789012:role/e2\ncredential_source = Environment\n");
+    let out = sb
+        .command(&["export", "--format", "json", "from-env"])
+        .env("AWS_ACCESS_KEY_ID", "AKIAENVIRONMENT00001")
+        .env("AWS_SECRET_ACCESS_KEY", "env-secret")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let calls = sb.server.assume_role_calls();
+    assert_eq!(
+        calls.last().unwrap().caller_access_key_id,
+        "AKIAENVIRONMENT00001"
+    );
+    // (from-env itself is cached now, as botocore would reuse it too.)
+    let e = sb.fails(&["export", "from-env-2"]);
+    assert!(
+        e.contains("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set"),
+        "{e}"
+    );
+}
