@@ -685,3 +685,44 @@ fn console_login_hint_and_environment_source_follow_the_chain() {
         "{e}"
     );
 }
+
+#[test]
+fn no_secret_or_mfa_code_in_the_debug_log() {
+    let sb = seed();
+    let role = "arn:aws:iam::760097843905:role/platform-admin";
+    sb.server
+        .require_mfa(role, "arn:aws:iam::1:mfa/me", "246810");
+    let creds = SEED_CREDENTIALS.replace(
+        "role_arn=arn:aws:iam::760097843905:role/platform-admin\n",
+        "role_arn=arn:aws:iam::760097843905:role/platform-admin\nmfa_serial = arn:aws:iam::1:mfa/me\n",
+    );
+    sb.write_credentials(&creds);
+    for profile in ["data-reader", "platform-admin"] {
+        let out = sb
+            .command(&[
+                "export",
+                "--format",
+                "json",
+                profile,
+                "--mfa-code",
+                "246810",
+            ])
+            .env("SSO_ENV_LOG", "debug")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let log = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            log.contains("AssumeRole"),
+            "the log says what it did: {log}"
+        );
+        assert!(!log.contains("246810"), "the MFA code leaked: {log}");
+        for secret in sb.server.issued_secrets() {
+            assert!(!log.contains(&secret), "a secret leaked into the log");
+        }
+    }
+}

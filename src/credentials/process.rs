@@ -49,12 +49,10 @@ impl ProcessSource {
                 "runs sso-env for the same profile again (a loop); point it at another profile or a different command",
             ));
         }
-        let argv = if cfg!(windows) {
-            vec![self.command.clone()]
-        } else {
-            shell_words::split(&self.command)
-                .map_err(|_| self.fail("has unbalanced quotes; fix the command line"))?
-        };
+        // botocore uses shlex.split (POSIX) and hands the line to CreateProcess on Windows;
+        // a POSIX split everywhere keeps one behaviour (documented in compat-assume-role.md).
+        let argv = shell_words::split(&self.command)
+            .map_err(|_| self.fail("has unbalanced quotes; fix the command line"))?;
         let Some((program, args)) = argv.split_first() else {
             return Err(self.fail("is empty; set it to a command"));
         };
