@@ -45,8 +45,13 @@ __sso_env_last_try=0
 # within 10 minutes of expiry, at most once a minute, never with an interactive login.
 __sso_env_update() {
     local now left when
-    if [[ -z "${SSO_ENV_PROFILE-}" ]] || [[ ! ${SSO_ENV_EXPIRES_AT-} =~ ^[0-9]+$ ]]; then
+    if [[ -z "${SSO_ENV_PROFILE-}" ]]; then
         __sso_env_segment=''
+        return 0
+    fi
+    # Keys that do not expire (static keys, some processes): the profile, no countdown.
+    if [[ ! ${SSO_ENV_EXPIRES_AT-} =~ ^[0-9]+$ ]]; then
+        __sso_env_segment="(${SSO_ENV_PROFILE}) "
         return 0
     fi
     if [[ -n "${EPOCHSECONDS-}" ]]; then now=${EPOCHSECONDS}; else printf -v now '%(%s)T' -1; fi

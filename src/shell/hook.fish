@@ -45,8 +45,13 @@ end
 # The segment for the active profile (in $__sso_env_segment); refreshes credentials that are
 # within 10 minutes of expiry, at most once a minute, never with an interactive login.
 function __sso_env_update
-    if test -z "$SSO_ENV_PROFILE"; or not string match -qr '^[0-9]+$' -- "$SSO_ENV_EXPIRES_AT"
+    if test -z "$SSO_ENV_PROFILE"
         set -g __sso_env_segment ''
+        return 0
+    end
+    # Keys that do not expire (static keys, some processes): the profile, no countdown.
+    if not string match -qr '^[0-9]+$' -- "$SSO_ENV_EXPIRES_AT"
+        set -g __sso_env_segment "($SSO_ENV_PROFILE) "
         return 0
     end
     set -l now (date +%s)

@@ -46,8 +46,13 @@ typeset -gi __sso_env_last_try=0
 __sso_env_update() {
     local -i now left
     local when out
-    if [[ -z ${SSO_ENV_PROFILE-} || ${SSO_ENV_EXPIRES_AT-} != <-> ]]; then
+    if [[ -z ${SSO_ENV_PROFILE-} ]]; then
         __sso_env_segment=''
+        return 0
+    fi
+    # Keys that do not expire (static keys, some processes): the profile, no countdown.
+    if [[ ${SSO_ENV_EXPIRES_AT-} != <-> ]]; then
+        __sso_env_segment="(${SSO_ENV_PROFILE}) "
         return 0
     fi
     now=$EPOCHSECONDS
