@@ -726,3 +726,71 @@ fn no_secret_or_mfa_code_in_the_debug_log() {
         }
     }
 }
+
+/// A container credentials endpoint (what ECS serves at AWS_CONTAINER_CREDENTIALS_FULL_URI),
+/// answering every request with `body`; returns its URL.
+fn container_endpoint(body: String) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/creds", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { return };
+            let mut buf = [0u8; 4096];
+            let _ = s.read(&mut buf);
+            let _ = write!(
+                s,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    url
+}
+
+#[test]
+fn credential_source_ecs_container_through_the_sdk() {
+    let sb = Sandbox::new();
+    sb.seed_token("koa", Duration::from_secs(3600));
+    // Credentials the stand-in's STS knows (with a session token, as ECS hands out).
+    let sso = export_json(&sb, &["koa-dev-customer"]);
+    let body = serde_json::json!({
+        "AccessKeyId": var(&sso, "AWS_ACCESS_KEY_ID"),
+        "SecretAccessKey": var(&sso, "AWS_SECRET_ACCESS_KEY"),
+        "Token": var(&sso, "AWS_SESSION_TOKEN"),
+        "Expiration": var(&sso, "AWS_CREDENTIAL_EXPIRATION"),
+    })
+    .to_string();
+    let url = container_endpoint(body);
+    sb.write_credentials(
+        "[in-ecs]\nrole_arn = arn:aws:iam::123456789012:role/task\ncredential_source = EcsContainer\nregion = eu-west-1\n",
+    );
+    let out = sb
+        .command(&["export", "--format", "json", "in-ecs"])
+        .env("AWS_CONTAINER_CREDENTIALS_FULL_URI", &url)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let calls = sb.server.assume_role_calls();
+    assert_eq!(calls.len(), 1);
+    assert_eq!(
+        calls[0].caller_access_key_id,
+        var(&sso, "AWS_ACCESS_KEY_ID")
+    );
+    let v = parse_json_vars(&String::from_utf8_lossy(&out.stdout));
+    assert_eq!(var(&v, "AWS_ACCESS_KEY_ID"), calls[0].issued_access_key_id);
+
+    // Outside a container: one line saying so.
+    sb.write_credentials(
+        "[in-ecs-2]\nrole_arn = arn:aws:iam::123456789012:role/task2\ncredential_source = EcsContainer\n",
+    );
+    let e = sb.fails(&["export", "in-ecs-2"]);
+    assert!(
+        e.contains("credential_source = EcsContainer but no credentials came from it"),
+        "{e}"
+    );
+}

@@ -20,6 +20,8 @@ pub(crate) enum Via {
     Profile(Box<dyn Source>),
     /// `credential_source = Environment`: the AWS_* variables of this process.
     Environment,
+    /// `credential_source = EcsContainer` or `Ec2InstanceMetadata`: the SDK's providers.
+    Named(&'static str),
 }
 
 pub(crate) struct AssumeRoleSource {
@@ -67,6 +69,7 @@ impl Source for AssumeRoleSource {
             Via::Profile(s) if s.name() != self.name => chain.extend(s.chain()),
             Via::Profile(_) => {}
             Via::Environment => chain.push("(environment)".into()),
+            Via::Named(source) => chain.push(format!("({source})")),
         }
         chain
     }
@@ -89,6 +92,7 @@ impl Source for AssumeRoleSource {
         let source = match &self.via {
             Via::Profile(s) => s.get(on_demand)?,
             Via::Environment => environment(&self.name)?,
+            Via::Named(source) => crate::remote::named_source::credentials(source, &self.name)?,
         };
         let code = match &self.args.serial_number {
             Some(serial) => Some(match MFA_CODE.get() {
@@ -124,6 +128,7 @@ impl AssumeRoleSource {
         let source = match &self.via {
             Via::Profile(s) => format!("profile {}", shown(s.name())),
             Via::Environment => "the AWS_* environment variables".to_string(),
+            Via::Named(source) => format!("the {source} credentials"),
         };
         let fix = match e.code.as_deref() {
             Some("AccessDenied") if e.detail.contains("MultiFactorAuthentication") => {

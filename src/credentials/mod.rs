@@ -105,8 +105,6 @@ fn region_of(p: &ProfileView<'_>) -> Option<String> {
     p.get("region").filter(|r| !r.is_empty()).map(String::from)
 }
 
-const CREDENTIAL_SOURCES: [&str; 3] = ["Environment", "EcsContainer", "Ec2InstanceMetadata"];
-
 /// Walks a chain of profiles as botocore's `AssumeRoleProvider` does.
 struct Resolver<'a, 'c> {
     parsed: &'a Parsed<'c>,
@@ -163,14 +161,11 @@ impl Resolver<'_, '_> {
             }
             (Some(src), None) => Via::Profile(self.source(p, src)?),
             (None, Some("Environment")) => Via::Environment,
+            (None, Some("EcsContainer")) => Via::Named("EcsContainer"),
+            (None, Some("Ec2InstanceMetadata")) => Via::Named("Ec2InstanceMetadata"),
             (None, Some(other)) => {
-                let why = if CREDENTIAL_SOURCES.contains(&other) {
-                    "is not supported by sso-env yet; use source_profile or Environment"
-                } else {
-                    "is not valid; use Environment, EcsContainer or Ec2InstanceMetadata"
-                };
                 return Err(Error::new(format!(
-                    "{}: credential_source {} in profile {} {why}",
+                    "{}: credential_source {} in profile {} is not valid; use Environment, EcsContainer or Ec2InstanceMetadata",
                     p.at("credential_source"),
                     shown(other),
                     shown(p.name)

@@ -1,6 +1,7 @@
 //! Calls to AWS services: the only folder that imports the SDK, smithy or tokio (the cold path).
 
 pub(crate) mod federation;
+pub(crate) mod named_source;
 pub(crate) mod oidc;
 pub(crate) mod portal;
 pub(crate) mod sdk;

@@ -13,6 +13,7 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider, TlsContext, TrustStore};
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
@@ -57,11 +58,6 @@ fn tls_context() -> Result<Option<TlsContext>> {
 /// are called with a bearer token or none, and STS is given its source's credentials.
 #[allow(deprecated)]
 pub(crate) async fn config(region: &str) -> Result<SdkConfig> {
-    let mut http =
-        aws_smithy_http_client::Builder::new().tls_provider(Provider::Rustls(CryptoMode::Ring));
-    if let Some(ctx) = tls_context()? {
-        http = http.tls_context(ctx);
-    }
     Ok(aws_config::defaults(BehaviorVersion::latest())
         .region(Region::new(region.to_string()))
         .no_credentials()
@@ -72,7 +68,7 @@ pub(crate) async fn config(region: &str) -> Result<SdkConfig> {
                 .with_contents(ProfileFileKind::Config, "")
                 .build(),
         )
-        .http_client(http.build_https())
+        .http_client(https_client()?)
         .timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(CONNECT_TIMEOUT)
@@ -84,6 +80,16 @@ pub(crate) async fn config(region: &str) -> Result<SdkConfig> {
         .retry_config(RetryConfig::standard().with_max_attempts(3))
         .load()
         .await)
+}
+
+/// The HTTPS client every call uses: rustls with ring, trusting AWS_CA_BUNDLE when set.
+pub(crate) fn https_client() -> Result<SharedHttpClient> {
+    let mut http =
+        aws_smithy_http_client::Builder::new().tls_provider(Provider::Rustls(CryptoMode::Ring));
+    if let Some(ctx) = tls_context()? {
+        http = http.tls_context(ctx);
+    }
+    Ok(http.build_https())
 }
 
 /// A form POST outside the SDK (the console federation endpoint), over the same TLS setup.
