@@ -125,7 +125,14 @@ impl Resolver<'_, '_> {
     /// A profile that is not used as a role: Identity Center, then keys, then a process
     /// (botocore's profile providers in order).
     fn leaf(&mut self, p: &ProfileView<'_>, region: Option<String>) -> Result<Box<dyn Source>> {
-        if p.has("sso_session") || p.has("sso_start_url") || p.has("sso_account_id") {
+        let sso_keys = [
+            "sso_session",
+            "sso_start_url",
+            "sso_region",
+            "sso_account_id",
+            "sso_role_name",
+        ];
+        if sso_keys.iter().any(|k| p.has(k)) {
             return Ok(Box::new(SsoSource::new(self.parsed.sso_profile(p.name)?)));
         }
         if p.has("aws_access_key_id") || p.has("aws_secret_access_key") {
