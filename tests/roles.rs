@@ -794,3 +794,21 @@ fn credential_source_ecs_container_through_the_sdk() {
         "{e}"
     );
 }
+
+#[test]
+fn login_of_keys_says_there_is_nothing_to_sign_in_to() {
+    let sb = Sandbox::empty();
+    sb.write_credentials("[keys]\naws_access_key_id = A\naws_secret_access_key = S\n");
+    sb.write_config(
+        "[profile role-on-keys]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = keys\n",
+    );
+    for profile in ["keys", "role-on-keys"] {
+        let e = sb.fails(&["login", "--profile", profile]);
+        assert!(
+            e.contains("uses static credentials") && e.contains("nothing to sign in to"),
+            "{e}"
+        );
+        assert!(!e.contains("aws configure"), "{e}");
+    }
+    assert_eq!(sb.server.requests().len(), 0);
+}

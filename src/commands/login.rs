@@ -4,7 +4,7 @@ use clap::Args;
 
 use super::Run;
 use crate::credentials;
-use crate::error::Result;
+use crate::error::{shown, Error, Result};
 use crate::local::config::{self, Config};
 use crate::signin;
 
@@ -36,7 +36,19 @@ impl Run for Login {
                 // A role signs in where its chain starts.
                 let name = config::chosen_profile(self.profile.as_deref());
                 let parsed = config.parse()?;
-                parsed.login_settings(&credentials::root_profile(&parsed, &name))?
+                let root = credentials::root_profile(&parsed, &name);
+                // Keys or a process at the root: there is no sign-in to do.
+                if let Ok(src) = credentials::resolve_in(&parsed, &root) {
+                    if src.kind() != "sso" {
+                        return Err(Error::new(format!(
+                            "profile {} uses {} credentials, not an Identity Center sign-in: there is nothing to sign in to; use it as it is (sso-env export {})",
+                            shown(&name),
+                            src.kind(),
+                            shell_words::quote(&name)
+                        )));
+                    }
+                }
+                parsed.login_settings(&root)?
             }
         };
         let opts = signin::Options {
