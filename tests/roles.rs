@@ -812,3 +812,23 @@ fn login_of_keys_says_there_is_nothing_to_sign_in_to() {
     }
     assert_eq!(sb.server.requests().len(), 0);
 }
+
+#[test]
+fn refused_cached_source_credentials_are_fetched_again_once() {
+    let sb = seed();
+    export_json(&sb, &["platform-developer"]);
+    // The SSO role's cached keys stop working (revoked, say); the next role needs them.
+    let sso_key = sb.server.assume_role_calls()[0]
+        .caller_access_key_id
+        .clone();
+    sb.server.expire_access_key(&sso_key);
+    let v = export_json(&sb, &["platform-admin"]);
+    let calls = sb.server.assume_role_calls();
+    assert_eq!(calls.len(), 2, "{calls:?}");
+    assert_ne!(
+        calls[1].caller_access_key_id, sso_key,
+        "new SSO role keys were fetched"
+    );
+    assert_eq!(sb.server.count("GetRoleCredentials"), 2);
+    assert_eq!(var(&v, "AWS_ACCESS_KEY_ID"), calls[1].issued_access_key_id);
+}

@@ -78,6 +78,10 @@ impl Source for AssumeRoleSource {
         Some(cache::key(&self.args))
     }
 
+    fn forget(&self) -> Result<bool> {
+        fsutil::remove_optional(&cache::path(&cache::key(&self.args))?)
+    }
+
     fn get(&self, on_demand: OnDemand) -> Result<Credentials> {
         let key = cache::key(&self.args);
         if let Some(e) = cache::read(&key, timefmt::now())? {
@@ -89,6 +93,40 @@ impl Source for AssumeRoleSource {
         if let Some(e) = cache::read(&key, timefmt::now())? {
             return Ok(e.credentials);
         }
+        let entry = match self.assume(on_demand)? {
+            // The source's cached credentials were refused (revoked, or expired early): drop
+            // them and try once more with new ones.
+            Err(e) if source_refused(&e) => match &self.via {
+                Via::Profile(s) if s.forget()? => {
+                    crate::debug!(
+                        "STS refused the cached credentials of {}; fetching new ones",
+                        s.name()
+                    );
+                    self.assume(on_demand)?
+                }
+                _ => Err(e),
+            },
+            other => other,
+        }
+        .map_err(|e| self.refused(e))?;
+        if let Err(e) = cache::write(&key, &entry) {
+            eprintln!("sso-env: warning: {e}");
+        }
+        Ok(entry.credentials)
+    }
+}
+
+fn source_refused(e: &StsError) -> bool {
+    matches!(
+        e.code.as_deref(),
+        Some("ExpiredToken" | "InvalidClientTokenId")
+    )
+}
+
+impl AssumeRoleSource {
+    /// One AssumeRole call with the source's credentials (and an MFA code when needed). The
+    /// outer error is the source's own (a sign-in needed, say), shown as it is.
+    fn assume(&self, on_demand: OnDemand) -> Result<Result<cache::Entry, StsError>> {
         let source = match &self.via {
             Via::Profile(s) => s.get(on_demand)?,
             Via::Environment => environment(&self.name)?,
@@ -107,22 +145,15 @@ impl Source for AssumeRoleSource {
             .clone()
             .unwrap_or_else(|| format!("botocore-session-{}", timefmt::now()));
         crate::debug!("AssumeRole {} as profile {}", self.args.role_arn, self.name);
-        let entry = sts::assume_role(
+        Ok(sts::assume_role(
             self.sts_region.as_deref(),
             &source,
             &self.args,
             &session,
             code.as_deref(),
-        )
-        .map_err(|e| self.refused(e))?;
-        if let Err(e) = cache::write(&key, &entry) {
-            eprintln!("sso-env: warning: {e}");
-        }
-        Ok(entry.credentials)
+        ))
     }
-}
 
-impl AssumeRoleSource {
     /// One line saying which role was refused, why, and what to do.
     fn refused(&self, e: StsError) -> Error {
         let source = match &self.via {

@@ -68,6 +68,11 @@ pub(crate) trait Source {
     fn cache_key(&self) -> Option<String> {
         None
     }
+    /// Drops cached credentials that AWS refused, so the next `get` fetches new ones; `false`
+    /// when there was nothing to drop (keys written in a file stay what they are).
+    fn forget(&self) -> Result<bool> {
+        Ok(false)
+    }
     /// The profile's `region`, if any.
     fn region(&self) -> Option<&str>;
     fn identity(&self) -> Identity;

@@ -53,6 +53,10 @@ impl Source for SsoSource {
     fn get(&self, on_demand: OnDemand) -> Result<Credentials> {
         Ok(get(&self.profile, on_demand)?.credentials)
     }
+
+    fn forget(&self) -> Result<bool> {
+        fsutil::remove_optional(&role_cache::path(&self.profile)?)
+    }
 }
 
 fn get(p: &SsoProfile, on_demand: OnDemand) -> Result<Entry> {
