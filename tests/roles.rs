@@ -564,8 +564,13 @@ fn profiles_status_and_login_follow_the_chain() {
         dev.contains("role <- ") && dev.contains("760097843905"),
         "{table}"
     );
-    // Its assume-role cache entry is valid (about an hour); platform-admin has none.
+    // Its assume-role cache entry is valid (about an hour); platform-admin has none. LOGIN is
+    // the sign-in at the root of the chain (an hour left on the seeded token).
     assert!(dev.ends_with("59m") || dev.ends_with("1h00m"), "{table}");
+    assert!(
+        dev.contains("  59m  ") || dev.contains("  1h00m  "),
+        "the root's sign-in: {table}"
+    );
     assert!(row("platform-ad").ends_with(" -"), "{table}");
     assert!(row("data-reader ").contains("role <- "), "{table}");
     assert!(row("keys ").contains(" static "), "{table}");
@@ -585,6 +590,7 @@ fn profiles_status_and_login_follow_the_chain() {
         .find(|p| p["name"] == "platform-developer")
         .unwrap();
     assert_eq!(dev["kind"], "role");
+    assert_eq!(dev["login"]["valid"], true, "{dev}");
     assert_eq!(
         dev["chain"],
         serde_json::json!(["platform-developer", "default"])

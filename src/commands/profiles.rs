@@ -1,6 +1,7 @@
 //! `sso-env profiles`: every profile in the config, with sign-in and cache state (`--json` for
 //! scripts, `--names` for completion).
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use clap::Args;
@@ -89,21 +90,14 @@ fn profiles(json: bool) -> Result<String> {
     let now = timefmt::now();
     let sso_names = parsed.sso_profile_names();
     let mut rows = Vec::new();
-    let mut tokens: std::collections::HashMap<String, State> = std::collections::HashMap::new();
+    let mut tokens: HashMap<String, State> = HashMap::new();
     for name in &sso_names {
         let (sso, problem) = match parsed.sso_profile(name) {
             Ok(p) => (Some(p), None),
             Err(e) => (None, Some(e.to_string())),
         };
         let login = match parsed.login_settings(name) {
-            Ok(s) => match tokens.get(&sso_cache::token_key(&s)) {
-                Some(st) => st.clone(),
-                None => {
-                    let st = token_state(&s, now)?;
-                    tokens.insert(sso_cache::token_key(&s), st.clone());
-                    st
-                }
-            },
+            Ok(s) => login_state(&s, now, &mut tokens)?,
             Err(_) => State::None,
         };
         let cached = match &sso {
@@ -130,7 +124,7 @@ fn profiles(json: bool) -> Result<String> {
     let sso_set: std::collections::HashSet<&String> = sso_names.iter().collect();
     for name in parsed.profile_names() {
         if !sso_set.contains(&name) {
-            rows.push(other_row(&parsed, name, now)?);
+            rows.push(other_row(&parsed, name, now, &mut tokens)?);
         }
     }
     if json {
@@ -140,7 +134,14 @@ fn profiles(json: bool) -> Result<String> {
 }
 
 /// A role, static-keys or process profile (or one that gives no credentials at all).
-fn other_row(parsed: &Parsed<'_>, name: String, now: i64) -> Result<Row> {
+/// `tokens`: sign-in states already read, by token key.
+fn other_row(
+    parsed: &Parsed<'_>,
+    name: String,
+    now: i64,
+    tokens: &mut HashMap<String, State>,
+) -> Result<Row> {
+    let mut login = State::None;
     let (other, problem, cached) = match credentials::resolve_in(parsed, &name) {
         Ok(src) => {
             let id = src.identity();
@@ -151,9 +152,16 @@ fn other_row(parsed: &Parsed<'_>, name: String, now: i64) -> Result<Row> {
                 ),
                 None => State::None,
             };
+            // A role shows the sign-in at the root of its chain, when that is Identity Center.
+            let chain = src.chain();
+            if chain.len() > 1 {
+                if let Some(sso) = chain.last().and_then(|r| parsed.login_settings(r).ok()) {
+                    login = login_state(&sso, now, tokens)?;
+                }
+            }
             let other = Other {
                 kind: src.kind(),
-                chain: src.chain(),
+                chain,
                 account_id: id.account_id,
                 role_name: id.role_name,
                 region: src.region().map(String::from),
@@ -167,10 +175,21 @@ fn other_row(parsed: &Parsed<'_>, name: String, now: i64) -> Result<Row> {
         is_sso: false,
         sso: None,
         problem,
-        login: State::None,
+        login,
         cached,
         other,
     })
+}
+
+/// The sign-in state of `sso`, read once per token.
+fn login_state(sso: &SsoSettings, now: i64, tokens: &mut HashMap<String, State>) -> Result<State> {
+    let key = sso_cache::token_key(sso);
+    if let Some(st) = tokens.get(&key) {
+        return Ok(st.clone());
+    }
+    let st = token_state(sso, now)?;
+    tokens.insert(key, st.clone());
+    Ok(st)
 }
 
 fn cache_state(expiration: Option<i64>, now: i64) -> State {
@@ -225,6 +244,7 @@ fn profiles_json(rows: &[Row]) -> Value {
                     o["role_name"] = json!(other.role_name);
                     o["region"] = json!(other.region);
                     if other.kind == "role" {
+                        o["login"] = state_json(&r.login);
                         o["cached_credentials"] = state_json(&r.cached);
                     }
                 }
@@ -274,7 +294,7 @@ fn table(rows: &[Row], now: i64) -> String {
                 dash(&o.account_id),
                 dash(&o.role_name),
                 dash(&o.region),
-                Cell::plain("-"),
+                describe(&r.login),
                 describe(&r.cached),
             ])
         }
