@@ -838,3 +838,25 @@ fn refused_cached_source_credentials_are_fetched_again_once() {
     assert_eq!(sb.server.count("GetRoleCredentials"), 2);
     assert_eq!(var(&v, "AWS_ACCESS_KEY_ID"), calls[1].issued_access_key_id);
 }
+
+#[test]
+fn exec_runs_with_the_assumed_role() {
+    let sb = seed();
+    let out = sb.ok(&[
+        "exec",
+        "platform-developer",
+        "--",
+        "sh",
+        "-c",
+        "printf '%s %s %s' \"$AWS_ACCESS_KEY_ID\" \"$AWS_PROFILE\" \"$SSO_ENV_ROLE_NAME\"",
+    ]);
+    let calls = sb.server.assume_role_calls();
+    assert_eq!(calls.len(), 1);
+    assert_eq!(
+        out,
+        format!(
+            "{} platform-developer platform-developer",
+            calls[0].issued_access_key_id
+        )
+    );
+}
