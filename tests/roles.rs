@@ -860,3 +860,34 @@ fn exec_runs_with_the_assumed_role() {
         )
     );
 }
+
+#[test]
+fn big_files_parse_alike_and_errors_name_their_line() {
+    let sb = Sandbox::empty();
+    let mut config = String::new();
+    let mut creds = String::new();
+    for i in 0..5_000 {
+        config.push_str(&format!(
+            "[profile p{i}]\nrole_arn = arn:aws:iam::1:role/r{i}\nsource_profile = k{i}\nregion = eu-west-1\n\n"
+        ));
+        creds.push_str(&format!(
+            "[k{i}]\naws_access_key_id = AKIA{i:016}\naws_secret_access_key = s{i}\n\n"
+        ));
+    }
+    assert!(config.len() > 256 * 1024 && creds.len() > 256 * 1024);
+    sb.write_config(&config);
+    sb.write_credentials(&creds);
+    let v = export_json(&sb, &["k4999"]);
+    assert_eq!(var(&v, "AWS_ACCESS_KEY_ID"), "AKIA0000000000004999");
+    let names = sb.ok(&["profiles", "--names"]);
+    assert_eq!(names.lines().count(), 10_000);
+    // A broken line at the end of the credentials file is refused with its line.
+    creds.push_str("[k-last]\nno equals sign here\n");
+    sb.write_credentials(&creds);
+    let e = sb.fails(&["export", "k1"]);
+    let lines = creds.lines().count();
+    assert!(
+        e.contains(&format!("{}:{lines}:", sb.credentials_path().display())),
+        "{e}"
+    );
+}
