@@ -46,9 +46,6 @@ pub struct SsoSettings {
     pub scopes_configured: bool,
 }
 
-/// Bytes above which both files are parsed on two threads.
-const BIG_FILE: usize = 256 * 1024;
-
 const SSO_KEYS: [&str; 4] = [
     "sso_start_url",
     "sso_region",
@@ -89,25 +86,8 @@ impl Config {
 
     /// The file parsed once, for commands that look at many profiles.
     pub(crate) fn parse(&self) -> Result<Parsed<'_>> {
-        let parse_creds = || ini::parse(&self.creds_text, &self.creds_path.display().to_string());
-        let parse_config = || ini::parse(&self.text, &self.path.display().to_string());
-        // Two big files (thousands of profiles in each) are parsed side by side; a thread costs
-        // more than a small file does.
-        let (sections, creds) = if self.creds_text.len().min(self.text.len()) > BIG_FILE {
-            std::thread::scope(|s| {
-                let creds = s.spawn(parse_creds);
-                let sections = parse_config();
-                (
-                    sections,
-                    creds
-                        .join()
-                        .unwrap_or_else(|p| std::panic::resume_unwind(p)),
-                )
-            })
-        } else {
-            (parse_config(), parse_creds())
-        };
-        let (sections, creds) = (sections?, creds?);
+        let sections = ini::parse(&self.text, &self.path.display().to_string())?;
+        let creds = ini::parse(&self.creds_text, &self.creds_path.display().to_string())?;
         Ok(Parsed {
             config: self,
             sections,
