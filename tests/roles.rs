@@ -891,3 +891,31 @@ fn big_files_parse_alike_and_errors_name_their_line() {
         "{e}"
     );
 }
+
+#[test]
+fn a_role_sourced_from_a_credential_process() {
+    let sb = Sandbox::empty();
+    sb.server
+        .add_static_keys("AKIAPROCESS000000001", "proc-secret");
+    let script = sb.home().join("creds.sh");
+    std::fs::write(
+        &script,
+        "#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"AKIAPROCESS000000001\", \"SecretAccessKey\": \"proc-secret\"}'\n",
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    sb.write_config(&format!(
+        "[profile proc]\ncredential_process = {}\n\n[profile role-on-proc]\nrole_arn = arn:aws:iam::123456789012:role/p\nsource_profile = proc\n",
+        script.display()
+    ));
+    let v = export_json(&sb, &["role-on-proc"]);
+    let calls = sb.server.assume_role_calls();
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0].caller_access_key_id, "AKIAPROCESS000000001");
+    assert_eq!(var(&v, "AWS_ACCESS_KEY_ID"), calls[0].issued_access_key_id);
+    assert_eq!(var(&v, "SSO_ENV_ROLE_NAME"), "p");
+}
