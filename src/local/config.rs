@@ -564,8 +564,12 @@ fn section_name_ref<'h>(header: &'h str, kind: &str) -> Option<Cow<'h, str>> {
         return None;
     }
     if let Some(rest) = header.strip_prefix(kind).and_then(|r| r.strip_prefix(' ')) {
-        let rest = rest.trim_matches([' ', '\t']);
-        if !rest.is_empty() && !rest.contains([' ', '\t', '\'', '"', '\\', '\n', '\r']) {
+        let rest = rest.trim_matches(|c| c == ' ' || c == '\t');
+        // Bytes, not a char set: this runs for every section on every lookup.
+        let plain = !rest
+            .bytes()
+            .any(|b| matches!(b, b' ' | b'\t' | b'\'' | b'"' | b'\\' | b'\n' | b'\r'));
+        if !rest.is_empty() && plain {
             return Some(Cow::Borrowed(rest));
         }
     }
