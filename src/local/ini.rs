@@ -86,6 +86,28 @@ fn newline(bytes: &[u8]) -> Option<usize> {
     bytes[at..].iter().position(|b| *b == b'\n').map(|n| at + n)
 }
 
+/// `str::trim_start` and `trim_end`, returning at once when the text starts (ends) with a
+/// visible ASCII character, as nearly every line does; otherwise the general ones, so the
+/// result is always exactly theirs.
+fn trim_start(s: &str) -> &str {
+    match s.as_bytes().first() {
+        Some(b) if b.is_ascii() && !is_space(*b) => s,
+        _ => s.trim_start(),
+    }
+}
+
+fn trim_end(s: &str) -> &str {
+    match s.as_bytes().last() {
+        Some(b) if b.is_ascii() && !is_space(*b) => s,
+        _ => s.trim_end(),
+    }
+}
+
+/// The ASCII characters `char::is_whitespace` accepts.
+fn is_space(b: u8) -> bool {
+    b == b' ' || (b'\t'..=b'\r').contains(&b)
+}
+
 /// FNV-1a for the section-name set: short keys from the user's own file, where SipHash's
 /// flooding resistance buys nothing and costs a tenth of the parse.
 #[derive(Default)]
@@ -123,7 +145,7 @@ pub fn parse<'a>(text: &'a str, path: &str) -> Result<Vec<Section<'a>>> {
     for (idx, raw) in lines(text).enumerate() {
         let lineno = idx + 1;
         let line = raw.strip_suffix('\r').unwrap_or(raw);
-        let trimmed = line.trim();
+        let trimmed = trim_end(trim_start(line));
         if trimmed.starts_with('#') || trimmed.starts_with(';') {
             continue;
         }
@@ -133,7 +155,7 @@ pub fn parse<'a>(text: &'a str, path: &str) -> Result<Vec<Section<'a>>> {
             blank_lines += 1;
             continue;
         }
-        let indent = line.len() - line.trim_start().len();
+        let indent = line.len() - trim_start(line).len();
         if value_indent.is_some_and(|level| indent > level) {
             if let Some(entry) = sections.last_mut().and_then(|s| s.entries.last_mut()) {
                 let value = entry.value.to_mut();
@@ -213,7 +235,7 @@ fn add_setting<'a>(
             "expected 'key = value' or a [section] header",
         ));
     };
-    let raw_key = trimmed[..pos].trim_end();
+    let raw_key = trim_end(&trimmed[..pos]);
     let key: Cow<'a, str> = if raw_key.chars().any(char::is_uppercase) {
         Cow::Owned(raw_key.to_lowercase())
     } else {
@@ -232,7 +254,7 @@ fn add_setting<'a>(
             ),
         ));
     }
-    let value = Cow::Borrowed(trimmed[pos + 1..].trim_start());
+    let value = Cow::Borrowed(trim_start(&trimmed[pos + 1..]));
     section.entries.push(Entry {
         key,
         value,
@@ -304,6 +326,28 @@ pub(crate) fn shlex_split(s: &str) -> Option<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trims_like_str() {
+        for s in [
+            "",
+            " ",
+            "a",
+            " a ",
+            "\u{b}a\u{c}",
+            "\u{85}a\u{a0}",
+            "\u{1c}a\u{1f}",
+            "a\t",
+            "é ",
+            " é",
+        ] {
+            assert_eq!(trim_start(s), s.trim_start(), "{s:?}");
+            assert_eq!(trim_end(s), s.trim_end(), "{s:?}");
+        }
+        for b in 0..128u8 {
+            assert_eq!(is_space(b), char::from(b).is_whitespace(), "{b}");
+        }
+    }
 
     #[test]
     fn lines_split_like_str_split() {
