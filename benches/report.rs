@@ -10,6 +10,11 @@
 //! - a 10,000-profile config: warm export, `profiles --names` (botocore: the same export, and
 //!   `available_profiles`) and the `profiles` table, which resolves every profile;
 //! - footprint: binary size and peak memory of a warm export.
+//! - other kinds of profile: a role chained on the SSO profile (assume-role cache warm) beside
+//!   the SSO profile; 10,000 profiles plus a 10,000-section credentials file; each beside
+//!   `/bin/true` started the same way (the process start is the floor);
+//! - a 50 MB config: peak memory of a cold export beside a warm one (the SDK must not parse the
+//!   config again).
 //!
 //! `BENCH_RUNS` sets the number of runs of the fast cases (default 200).
 
@@ -72,6 +77,25 @@ fn main() {
         Row::new("export, cold (GetRoleCredentials)", &cold)
             .versus("botocore, new process", &boto_cold),
     );
+
+    // The floor: a process that does nothing, started the same way.
+    let floor = sample(runs, || time_program(&sb, "/bin/true", &[]));
+    rows.push(Row::new("/bin/true (the floor)", &floor));
+    // A role chained on the SSO profile, both caches warm.
+    sb.write_credentials("[chained]\nrole_arn = arn:aws:iam::931827427725:role/chained\nsource_profile = koa-dev-customer\nregion = eu-west-1\n");
+    let chained_export = ["export", "chained", "--format", "bash"];
+    sb.ok(&chained_export);
+    let chained = sample(runs, || time_ok(&sb, &chained_export));
+    let warm_again = sample(runs, || time_ok(&sb, &export));
+    rows.push(
+        Row::new("export, warm, role chained on SSO", &chained)
+            .versus("export, warm, the SSO profile", &warm_again),
+    );
+    let mut notes = vec![format!(
+        "chained role, warm: {:+.1}% beside the SSO profile ({:.3} ms above the floor)",
+        (ms(median(&chained)) / ms(median(&warm_again)) - 1.0) * 100.0,
+        ms(median(&chained)) - ms(median(&floor))
+    )];
 
     let init = |shell: &str| format!("eval \"$('{bin}' init {shell})\"\n");
     let active = "use-profile koa-dev-customer\n";
@@ -140,6 +164,26 @@ fn main() {
         &big_table,
     ));
 
+    // The same with a 10,000-section credentials file beside it.
+    let mut creds = String::new();
+    for i in 0..10_000 {
+        creds.push_str(&format!("[c{i:05}-deploy]\naws_access_key_id = AKIA{i:016}\naws_secret_access_key = secret-{i:034}\nregion = eu-west-1\n\n"));
+    }
+    sb.write_credentials(&creds);
+    let both_warm = sample(runs / 2, || time_ok(&sb, &big_export));
+    let floor_again = sample(runs / 2, || time_program(&sb, "/bin/true", &[]));
+    rows.push(
+        Row::new("export, warm, 10,000 + 10,000 credentials", &both_warm)
+            .versus("/bin/true", &floor_again),
+    );
+    notes.push(format!(
+        "10,000 profiles + 10,000 credentials sections ({:.2} MB + {:.2} MB), warm export: {:.3} ms above the floor",
+        big.len() as f64 / 1e6,
+        creds.len() as f64 / 1e6,
+        ms(median(&both_warm)) - ms(median(&floor_again))
+    ));
+    sb.write_credentials("");
+
     println!(
         "sso-env benchmark report: medians over N runs, {} cores",
         std::thread::available_parallelism().map_or(0, |n| n.get())
@@ -163,6 +207,32 @@ fn main() {
     if let Some(kb) = peak_rss_kb(&sb, &export) {
         println!("peak memory of a warm export: {kb} KiB (maximum resident set size)");
     }
+    if let Some(line) = memory_on_a_huge_config(&sb, &export) {
+        notes.push(line);
+    }
+    for n in notes {
+        println!("{n}");
+    }
+}
+
+/// Peak memory of a cold and a warm export on a 50 MB config.
+fn memory_on_a_huge_config(sb: &Sandbox, export: &[&str]) -> Option<String> {
+    let mut huge = String::from(support::CONFIG);
+    let mut i = 0u64;
+    while huge.len() < 50_000_000 {
+        huge.push_str(&format!("\n[profile h{i:07}-team-role]\nsso_session = koa\nsso_account_id = {}\nsso_role_name = ReadOnly\nregion = eu-west-1\n", 100_000_000_000u64 + i));
+        i += 1;
+    }
+    sb.write_config(&huge);
+    let cache_file = sb.role_cache_path("931827427725", "idp_customer_access", "koa");
+    let _ = std::fs::remove_file(&cache_file);
+    let cold = peak_rss_kb(sb, export)?;
+    let warm = peak_rss_kb(sb, export)?;
+    sb.write_config(support::CONFIG);
+    Some(format!(
+        "50 MB config ({i} profiles): peak memory cold {cold} KiB, warm {warm} KiB ({:.2}x)",
+        cold as f64 / warm as f64
+    ))
 }
 
 struct Row {
@@ -260,6 +330,16 @@ fn time_ok(sb: &Sandbox, args: &[&str]) -> Duration {
         "{args:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+    d
+}
+
+fn time_program(sb: &Sandbox, program: &str, args: &[&str]) -> Duration {
+    let mut cmd = std::process::Command::new(program);
+    sb.clean_env(&mut cmd);
+    let t = Instant::now();
+    let out = cmd.args(args).stdout(Stdio::piped()).output().unwrap();
+    let d = t.elapsed();
+    assert!(out.status.success(), "{program}");
     d
 }
 

@@ -198,13 +198,17 @@ _sso__env() {
             return 0
             ;;
         sso__env__subcmd__console)
-            opts="-h --print --destination --no-login --help"
+            opts="-h --print --destination --no-login --mfa-code --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --destination)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mfa-code)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -242,13 +246,17 @@ _sso__env() {
             return 0
             ;;
         sso__env__subcmd__exec)
-            opts="-h --region --no-login --ecs-server --server --help"
+            opts="-h --region --no-login --ecs-server --server --mfa-code --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mfa-code)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -260,7 +268,7 @@ _sso__env() {
             return 0
             ;;
         sso__env__subcmd__export)
-            opts="-f -h --format --region --no-login --help"
+            opts="-f -h --format --region --no-login --mfa-code --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -275,6 +283,10 @@ _sso__env() {
                     return 0
                     ;;
                 --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mfa-code)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -608,7 +620,7 @@ _sso__env() {
             return 0
             ;;
         sso__env__subcmd__serve)
-            opts="-f -h --port --bind --allow-non-loopback --format --region --no-login --help"
+            opts="-f -h --port --bind --allow-non-loopback --format --region --no-login --mfa-code --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -631,6 +643,10 @@ _sso__env() {
                     return 0
                     ;;
                 --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mfa-code)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -75,6 +75,7 @@ set edit:completion:arg-completer[sso-env] = {|@words|
             cand -f 'Output format; default: the shell you run it from'
             cand --format 'Output format; default: the shell you run it from'
             cand --region 'Region to export instead of $AWS_REGION or the profile''s'
+            cand --mfa-code 'The MFA code for a role with mfa_serial (else it is asked on the terminal)'
             cand --no-login 'Never start a sign-in; fail with the command to run instead'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
@@ -87,6 +88,7 @@ set edit:completion:arg-completer[sso-env] = {|@words|
         }
         &'sso-env;exec'= {
             cand --region 'Region to set instead of $AWS_REGION or the profile''s'
+            cand --mfa-code 'The MFA code for a role with mfa_serial (else it is asked on the terminal)'
             cand --no-login 'Never start a sign-in; fail with the command to run instead'
             cand --server 'Give the command a local credential endpoint (the ECS container-credentials protocol every AWS SDK speaks) that keeps its credentials fresh, instead of static keys; for long-running commands'
             cand --ecs-server 'Give the command a local credential endpoint (the ECS container-credentials protocol every AWS SDK speaks) that keeps its credentials fresh, instead of static keys; for long-running commands'
@@ -99,6 +101,7 @@ set edit:completion:arg-completer[sso-env] = {|@words|
             cand -f 'Syntax of the printed variables; default: the shell you run it from'
             cand --format 'Syntax of the printed variables; default: the shell you run it from'
             cand --region 'Region to set instead of $AWS_REGION or the profile''s'
+            cand --mfa-code 'The MFA code for a role with mfa_serial (else it is asked on the terminal)'
             cand --allow-non-loopback 'Allow --bind to name an address other machines (or containers) can reach: anyone who can connect and has the token gets the role''s credentials, over plain HTTP'
             cand --no-login 'Never start a sign-in; fail with the command to run instead'
             cand -h 'Print help (see more with ''--help'')'
@@ -130,7 +133,7 @@ set edit:completion:arg-completer[sso-env] = {|@words|
             cand --help 'Print help'
         }
         &'sso-env;profiles'= {
-            cand --names 'Only the SSO profile names, one per line'
+            cand --names 'Only the names of profiles that give credentials, one per line'
             cand --json 'JSON for scripts'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -146,6 +149,7 @@ set edit:completion:arg-completer[sso-env] = {|@words|
         }
         &'sso-env;console'= {
             cand --destination 'The console page to open'
+            cand --mfa-code 'The MFA code for a role with mfa_serial (else it is asked on the terminal)'
             cand --print 'Print the sign-in URL (valid for 15 minutes) instead of opening a browser'
             cand --no-login 'Never start a sign-in; fail with the command to run instead'
             cand -h 'Print help'

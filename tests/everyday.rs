@@ -90,7 +90,7 @@ fn profiles_json_reports_sign_in_and_cache_state() {
         "{table}"
     );
     assert!(row("legacy-style").contains("expired"), "{table}");
-    assert!(row("plain").contains("(not SSO)"), "{table}");
+    assert!(row("plain").contains("(no credentials"), "{table}");
 }
 
 /// Five accounts over three pages, roles over pages too.

@@ -385,7 +385,7 @@ fn bad_input_gives_one_line_errors() {
         ("malformed", "[profile koa-dev-customer]\nsso_session koa\n", "config:2: expected 'key = value'"),
         ("missing sso-session", "[profile koa-dev-customer]\nsso_session = koa\nsso_account_id = 1\nsso_role_name = r\n", "no [sso-session koa] section"),
         ("account without role", "[profile koa-dev-customer]\nsso_start_url = u\nsso_region = r\nsso_account_id = 1\n", "missing sso_role_name"),
-        ("not SSO", "[profile koa-dev-customer]\nregion = eu-west-1\n", "not an Identity Center (SSO) profile"),
+        ("no credentials", "[profile koa-dev-customer]\nregion = eu-west-1\n", "has no credentials"),
         ("invalid UTF-8", "[profile koa-dev-customer]\nregion = \u{0}\n", ""),
     ];
     for (what, text, want) in configs {

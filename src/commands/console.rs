@@ -17,7 +17,7 @@ use crate::url;
     after_help = "Examples:\n  sso-env console koa-dev-customer\n  sso-env console koa-dev-customer --destination https://console.aws.amazon.com/s3/\n  sso-env console --print                    # print the sign-in URL instead"
 )]
 pub(crate) struct Console {
-    /// Profile in ~/.aws/config.
+    /// Profile in ~/.aws/config or ~/.aws/credentials.
     profile: Option<String>,
     /// Print the sign-in URL (valid for 15 minutes) instead of opening a browser.
     #[arg(long)]
@@ -28,11 +28,15 @@ pub(crate) struct Console {
     /// Never start a sign-in; fail with the command to run instead.
     #[arg(long)]
     no_login: bool,
+    /// The MFA code for a role with mfa_serial (else it is asked on the terminal).
+    #[arg(long, value_name = "CODE")]
+    mfa_code: Option<String>,
 }
 
 impl Run for Console {
     fn run(self) -> Result<i32> {
-        let (source, creds) = credentials_for(self.profile.as_deref(), self.no_login)?;
+        let (source, creds) =
+            credentials_for(self.profile.as_deref(), self.no_login, self.mfa_code)?;
         let region = env::export_region(source.as_ref(), None);
         let opts = Options {
             print: self.print,

@@ -27,7 +27,7 @@ use crate::shell::Vars;
     after_help = "Examples:\n  sso-env exec koa-dev-customer -- terraform plan\n  sso-env exec -- aws sts get-caller-identity        # $AWS_PROFILE or default\n  sso-env exec --server koa-dev-customer -- terraform apply   # credentials stay fresh\n\nThe command replaces sso-env (with --server, sso-env stays beside it): its exit code and signals are its own."
 )]
 pub(crate) struct Exec {
-    /// Profile in ~/.aws/config.
+    /// Profile in ~/.aws/config or ~/.aws/credentials.
     profile: Option<String>,
     /// Region to set instead of $AWS_REGION or the profile's.
     #[arg(long)]
@@ -40,6 +40,9 @@ pub(crate) struct Exec {
     /// long-running commands.
     #[arg(long, visible_alias = "ecs-server")]
     server: bool,
+    /// The MFA code for a role with mfa_serial (else it is asked on the terminal).
+    #[arg(long, value_name = "CODE")]
+    mfa_code: Option<String>,
     /// The command and its arguments, after `--`.
     #[arg(last = true, required = true, value_name = "COMMAND")]
     command: Vec<OsString>,
@@ -47,7 +50,8 @@ pub(crate) struct Exec {
 
 impl Run for Exec {
     fn run(self) -> Result<i32> {
-        let (source, creds) = credentials_for(self.profile.as_deref(), self.no_login)?;
+        let (source, creds) =
+            credentials_for(self.profile.as_deref(), self.no_login, self.mfa_code)?;
         let region = env::export_region(source.as_ref(), self.region.as_deref());
         if self.server {
             return with_server(&self.command, source, creds, region);

@@ -3,7 +3,8 @@
 use clap::Args;
 
 use super::Run;
-use crate::error::Result;
+use crate::credentials;
+use crate::error::{shown, Error, Result};
 use crate::local::config::{self, Config};
 use crate::signin;
 
@@ -32,9 +33,23 @@ impl Run for Login {
         let sso = match &self.sso_session {
             Some(s) => config.session_settings(s)?,
             None => {
+                // A role signs in where its chain starts.
                 let name = config::chosen_profile(self.profile.as_deref());
-                crate::remote::net::for_profile(&name);
-                config.login_settings(&name)?
+                let parsed = config.parse()?;
+                let root = credentials::root_profile(&parsed, &name);
+                // Keys or a process at the root: there is no sign-in to do.
+                if let Ok(src) = credentials::resolve_in(&parsed, &root) {
+                    if src.kind() != "sso" {
+                        return Err(Error::new(format!(
+                            "profile {} uses {} credentials, not an Identity Center sign-in: there is nothing to sign in to; use it as it is (sso-env export {})",
+                            shown(&name),
+                            src.kind(),
+                            shell_words::quote(&name)
+                        )));
+                    }
+                }
+                crate::remote::net::for_profile(&root);
+                parsed.login_settings(&root)?
             }
         };
         let opts = signin::Options {

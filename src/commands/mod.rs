@@ -31,7 +31,11 @@ pub(crate) trait Run {
 fn credentials_for(
     profile: Option<&str>,
     no_login: bool,
+    mfa_code: Option<String>,
 ) -> Result<(Box<dyn Source>, Credentials)> {
+    if let Some(code) = mfa_code {
+        credentials::set_mfa_code(code);
+    }
     let name = config::chosen_profile(profile);
     let source = credentials::resolve(&Config::load()?, &name)?;
     let creds = source.get(OnDemand::detect(no_login))?;

@@ -12,7 +12,7 @@ pub(crate) struct Pick {}
 
 impl Run for Pick {
     fn run(self) -> Result<i32> {
-        let names = Config::load()?.sso_profile_names()?;
+        let names = Config::load()?.usable_profile_names()?;
         match picker::pick(&names)? {
             Some(name) => print(&format!("{name}\n")),
             None => Ok(130),

@@ -39,6 +39,9 @@ pub(crate) struct Serve {
     /// Never start a sign-in; fail with the command to run instead.
     #[arg(long)]
     no_login: bool,
+    /// The MFA code for a role with mfa_serial (else it is asked on the terminal).
+    #[arg(long, value_name = "CODE")]
+    mfa_code: Option<String>,
 }
 
 impl Run for Serve {
@@ -57,7 +60,8 @@ impl Run for Serve {
             )
             .with_code(2));
         }
-        let (source, creds) = credentials_for(self.profile.as_deref(), self.no_login)?;
+        let (source, creds) =
+            credentials_for(self.profile.as_deref(), self.no_login, self.mfa_code)?;
         let region = env::export_region(source.as_ref(), self.region.as_deref());
         let mut endpoint = Endpoint::start(source, creds, SocketAddr::new(self.bind, self.port))?;
         let vars = env::for_endpoint(endpoint.source(), &endpoint.url(), endpoint.token(), region);

@@ -63,7 +63,33 @@ fn status() -> Result<String> {
             var("AWS_PROFILE").unwrap_or_default()
         );
     }
-    let sign_in = match Config::load().and_then(|c| c.login_settings(&profile)) {
+    let (chain, sign_in) = sign_in(&profile, now)?;
+    if chain.len() > 1 {
+        let _ = writeln!(out, "chain    {}", chain.join(" <- "));
+    }
+    let _ = writeln!(out, "sign-in  {sign_in}");
+    Ok(out)
+}
+
+/// The chain `profile` rests on (itself alone unless it is a role) and the state of the
+/// sign-in at its root.
+fn sign_in(profile: &str, now: i64) -> Result<(Vec<String>, String)> {
+    let profile = profile.to_string();
+    let config = Config::load()?;
+    let parsed = config.parse()?;
+    // A role rests on the profiles below it: show them and the sign-in at the root.
+    let (chain, root_kind) = match credentials::resolve_in(&parsed, &profile) {
+        Ok(src) => {
+            let chain = src.chain();
+            let root = chain.last().cloned().unwrap_or_default();
+            let kind = credentials::resolve_in(&parsed, &root).map_or("sso", |s| s.kind());
+            (chain, kind)
+        }
+        Err(_) => (vec![profile.clone()], "sso"),
+    };
+    let root = chain.last().cloned().unwrap_or_else(|| profile.clone());
+    let sign_in = match parsed.login_settings(&root) {
+        _ if root_kind != "sso" => format!("none needed ({root_kind} credentials)"),
         Ok(sso) => match sso_cache::read_token(&sso)? {
             Some(t)
                 if t.expires_at - now >= credentials::TOKEN_MIN_SECS
@@ -82,15 +108,14 @@ fn status() -> Result<String> {
             }
             Some(_) => format!(
                 "expired; run: sso-env login --profile {}",
-                shell_words::quote(&profile)
+                shell_words::quote(&root)
             ),
             None => format!(
                 "none; run: sso-env login --profile {}",
-                shell_words::quote(&profile)
+                shell_words::quote(&root)
             ),
         },
         Err(e) => format!("unknown ({e})"),
     };
-    let _ = writeln!(out, "sign-in  {sign_in}");
-    Ok(out)
+    Ok((chain, sign_in))
 }

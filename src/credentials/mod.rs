@@ -1,15 +1,26 @@
-//! From a profile to `Credentials`: one `Source` per kind of profile (today Identity Center,
-//! `sso.rs`), each owning its cache-or-fetch policy, and the typed login hint every "sign in
-//! again" message renders. A new kind of profile is one new file here and one arm in `resolve`.
+//! From a profile to `Credentials`: one `Source` per kind of profile (Identity Center `sso.rs`,
+//! roles `assume_role.rs`, keys `static_keys.rs`, `process.rs`), each owning its cache-or-fetch
+//! policy, and the typed login hint every "sign in again" message renders. `resolve` picks the
+//! kind from the profile's keys in botocore's order. A new kind of profile is one new file here
+//! and one arm in `resolve`.
 
+mod assume_role;
 pub(crate) mod env;
+mod process;
 mod sso;
+mod static_keys;
 
 use std::fmt;
 
-use crate::error::Result;
+use crate::error::{shown, Error, Result};
 use crate::keys::Credentials;
-use crate::local::config::Config;
+use crate::local::assume_role_cache::Args;
+use crate::local::config::{Config, Parsed, ProfileView};
+
+pub(crate) use assume_role::set_mfa_code;
+use assume_role::{AssumeRoleSource, Via};
+use process::ProcessSource;
+use static_keys::StaticSource;
 
 pub(crate) use sso::{session_token, SsoSource, REFRESH_WINDOW_SECS, TOKEN_MIN_SECS};
 
@@ -49,6 +60,21 @@ pub(crate) struct Identity {
 pub(crate) trait Source {
     /// The profile's name.
     fn name(&self) -> &str;
+    /// `sso`, `role`, `static` or `process` (the `profiles` KIND column).
+    fn kind(&self) -> &'static str;
+    /// This profile and the ones its credentials rest on, down to the root.
+    fn chain(&self) -> Vec<String> {
+        vec![self.name().to_string()]
+    }
+    /// The assume-role cache entry this profile's credentials live in, for roles.
+    fn cache_key(&self) -> Option<String> {
+        None
+    }
+    /// Drops cached credentials that AWS refused, so the next `get` fetches new ones; `false`
+    /// when there was nothing to drop (keys written in a file stay what they are).
+    fn forget(&self) -> Result<bool> {
+        Ok(false)
+    }
     /// The profile's `region`, if any.
     fn region(&self) -> Option<&str>;
     fn identity(&self) -> Identity;
@@ -60,7 +86,167 @@ pub(crate) trait Source {
 pub(crate) fn resolve(config: &Config, name: &str) -> Result<Box<dyn Source>> {
     // Its `ca_bundle` applies to any call made for it (read only if a call is made).
     crate::remote::net::for_profile(name);
-    Ok(Box::new(SsoSource::new(config.sso_profile(name)?)))
+    resolve_in(&config.parse()?, name)
+}
+
+/// The source behind `name` in a config already parsed (`profiles` resolves many).
+pub(crate) fn resolve_in(parsed: &Parsed<'_>, name: &str) -> Result<Box<dyn Source>> {
+    let p = parsed.view(name)?;
+    let region = region_of(&p);
+    let mut r = Resolver {
+        parsed,
+        sts_region: region.clone(),
+        visited: vec![name.to_string()],
+    };
+    r.top(&p, region)
+}
+
+/// The profile whose sign-in `name` rests on: the root of a role's chain, else `name`
+/// itself (also when it does not resolve, so the caller's own error is the one shown).
+pub(crate) fn root_profile(parsed: &Parsed<'_>, name: &str) -> String {
+    resolve_in(parsed, name)
+        .ok()
+        .and_then(|s| s.chain().pop())
+        .unwrap_or_else(|| name.to_string())
+}
+
+fn region_of(p: &ProfileView<'_>) -> Option<String> {
+    p.get("region").filter(|r| !r.is_empty()).map(String::from)
+}
+
+/// Walks a chain of profiles as botocore's `AssumeRoleProvider` does.
+struct Resolver<'a, 'c> {
+    parsed: &'a Parsed<'c>,
+    sts_region: Option<String>,
+    /// Profiles met on the way down, to refuse a loop with its chain named.
+    visited: Vec<String>,
+}
+
+impl Resolver<'_, '_> {
+    /// The profile a command asked for: a role when it has `role_arn`, else its own kind.
+    fn top(&mut self, p: &ProfileView<'_>, region: Option<String>) -> Result<Box<dyn Source>> {
+        if is_role(p) {
+            return self.role(p, region);
+        }
+        self.leaf(p, region)
+    }
+
+    /// A profile that is not used as a role: Identity Center, then keys, then a process
+    /// (botocore's profile providers in order).
+    fn leaf(&mut self, p: &ProfileView<'_>, region: Option<String>) -> Result<Box<dyn Source>> {
+        let sso_keys = [
+            "sso_session",
+            "sso_start_url",
+            "sso_region",
+            "sso_account_id",
+            "sso_role_name",
+        ];
+        if sso_keys.iter().any(|k| p.has(k)) {
+            return Ok(Box::new(SsoSource::new(self.parsed.sso_profile(p.name)?)));
+        }
+        if p.has("aws_access_key_id") || p.has("aws_secret_access_key") {
+            return Ok(Box::new(StaticSource::new(p, region)?));
+        }
+        if let Some(cmd) = p.get("credential_process").filter(|c| !c.is_empty()) {
+            let at = p.at("credential_process");
+            return Ok(Box::new(ProcessSource::new(p.name, region, cmd, at)));
+        }
+        Err(Error::new(format!(
+            "{}: profile {} has no credentials: no sso_session or sso_* keys, aws_access_key_id, role_arn or credential_process; add one (for Identity Center: sso-env login --profile {})",
+            p.at("region"),
+            shown(p.name),
+            shell_words::quote(p.name)
+        )))
+    }
+
+    fn role(&mut self, p: &ProfileView<'_>, region: Option<String>) -> Result<Box<dyn Source>> {
+        let via = match (p.get("source_profile"), p.get("credential_source")) {
+            (Some(_), Some(_)) => {
+                return Err(Error::new(format!(
+                    "{}: profile {} has both source_profile and credential_source; keep one",
+                    p.at("credential_source"),
+                    shown(p.name)
+                )))
+            }
+            (None, None) => {
+                return Err(Error::new(format!(
+                    "{}: profile {} has role_arn but no source_profile or credential_source; add source_profile = NAME (the profile whose credentials assume the role)",
+                    p.at("role_arn"),
+                    shown(p.name)
+                )))
+            }
+            (Some(src), None) => Via::Profile(self.source(p, src)?),
+            (None, Some("Environment")) => Via::Environment,
+            (None, Some("EcsContainer")) => Via::Named("EcsContainer"),
+            (None, Some("Ec2InstanceMetadata")) => Via::Named("Ec2InstanceMetadata"),
+            (None, Some(other)) => {
+                return Err(Error::new(format!(
+                    "{}: credential_source {} in profile {} is not valid; use Environment, EcsContainer or Ec2InstanceMetadata",
+                    p.at("credential_source"),
+                    shown(other),
+                    shown(p.name)
+                )));
+            }
+        };
+        Ok(Box::new(AssumeRoleSource {
+            name: p.name.to_string(),
+            region,
+            sts_region: self.sts_region.clone(),
+            args: role_args(p)?,
+            via,
+        }))
+    }
+
+    /// `source_profile = src` of role profile `p`: its own keys when it names itself, a role
+    /// when it is one (and has no keys), else its own kind.
+    fn source(&mut self, p: &ProfileView<'_>, src: &str) -> Result<Box<dyn Source>> {
+        let Ok(s) = self.parsed.view(src) else {
+            let e = self.parsed.unknown_profile(src).to_string();
+            return Err(Error::new(format!(
+                "{}: source_profile of profile {}: {e}",
+                p.at("source_profile"),
+                shown(p.name)
+            )));
+        };
+        let has_keys = s.has("aws_access_key_id") || s.has("aws_secret_access_key");
+        if self.visited.iter().any(|v| v == src) && !(src == p.name && has_keys) {
+            let mut chain = self.visited.clone();
+            chain.push(src.to_string());
+            return Err(Error::new(format!(
+                "{}: profiles source each other in a loop ({}); point source_profile at a profile with credentials",
+                p.at("source_profile"),
+                chain.join(" -> ")
+            )));
+        }
+        self.visited.push(src.to_string());
+        let region = region_of(&s);
+        if has_keys || !is_role(&s) {
+            return self.leaf(&s, region);
+        }
+        self.role(&s, region)
+    }
+}
+
+/// botocore's test: `role_arn`, and not a web-identity profile.
+fn is_role(p: &ProfileView<'_>) -> bool {
+    p.has("role_arn") && !p.has("web_identity_token_file")
+}
+
+/// The AssumeRole arguments a role profile sets, as botocore reads them.
+fn role_args(p: &ProfileView<'_>) -> Result<Args> {
+    let opt = |k: &str| p.get(k).map(String::from);
+    // botocore drops a duration_seconds that is not an integer.
+    let duration_seconds = p
+        .get("duration_seconds")
+        .and_then(|d| d.trim().parse().ok());
+    Ok(Args {
+        role_arn: p.get("role_arn").unwrap_or_default().to_string(),
+        // An empty name is botocore's "not given": generated, and left out of the cache key.
+        session_name: opt("role_session_name").filter(|n| !n.is_empty()),
+        external_id: opt("external_id"),
+        serial_number: opt("mfa_serial"),
+        duration_seconds,
+    })
 }
 
 /// What to pass to `sso-env login` to sign in again: rendered in one place so every message

@@ -35,6 +35,10 @@ impl Source for SsoSource {
         &self.profile.name
     }
 
+    fn kind(&self) -> &'static str {
+        "sso"
+    }
+
     fn region(&self) -> Option<&str> {
         self.profile.region.as_deref()
     }
@@ -48,6 +52,10 @@ impl Source for SsoSource {
 
     fn get(&self, on_demand: OnDemand) -> Result<Credentials> {
         Ok(get(&self.profile, on_demand)?.credentials)
+    }
+
+    fn forget(&self) -> Result<bool> {
+        fsutil::remove_optional(&role_cache::path(&self.profile)?)
     }
 }
 

@@ -1,4 +1,5 @@
-//! `~/.aws/config`: which profile, and what Identity Center settings it resolves to.
+//! `~/.aws/config` and the shared credentials file: which profile, what kind it is, and what
+//! Identity Center settings it resolves to.
 //!
 //! Section names and validation follow botocore, so a config the AWS CLI accepts means the same
 //! thing here, and one it refuses is refused here with the line to fix.
@@ -6,16 +7,19 @@
 use std::borrow::Cow;
 use std::cell::{Cell, OnceCell};
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::error::{shown, Error, Result};
 use crate::local::ini::{self, Section};
 use crate::local::validate;
 
-/// The config file, read once per command.
+/// The config file and the shared credentials file, read once per command.
 pub struct Config {
     pub path: PathBuf,
     text: String,
+    /// `~/.aws/credentials` (or `$AWS_SHARED_CREDENTIALS_FILE`); empty text when absent.
+    creds_path: PathBuf,
+    creds_text: String,
 }
 
 /// The profile a command acts on, resolved to Identity Center settings.
@@ -52,41 +56,43 @@ const SSO_KEYS: [&str; 4] = [
 
 impl Config {
     /// Reads `$AWS_CONFIG_FILE` or `~/.aws/config`. A missing file reads as empty.
+    /// Also reads the shared credentials file, whose profiles botocore merges into these.
     pub(crate) fn load() -> Result<Config> {
         let path = crate::local::paths::config_file()?;
-        Config::load_from(path)
+        let creds_path = crate::local::paths::credentials_file()?;
+        let creds_text = read_text(&creds_path)?;
+        Ok(Config {
+            creds_path,
+            creds_text,
+            ..Config::load_from(path)?
+        })
     }
 
+    /// The config file alone (no credentials file).
     pub(crate) fn load_from(path: PathBuf) -> Result<Config> {
         crate::debug!("config file {}", path.display());
-        let text = match std::fs::read(&path) {
-            Ok(bytes) => String::from_utf8(bytes).map_err(|e| {
-                let line = 1 + e.as_bytes()[..e.utf8_error().valid_up_to()]
-                    .iter()
-                    .filter(|b| **b == b'\n')
-                    .count();
-                Error::new(format!(
-                    "{}:{line}: not valid UTF-8; save the file as UTF-8",
-                    path.display()
-                ))
-            })?,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-            Err(e) => return Err(Error::new(format!("cannot read {}: {e}", path.display()))),
-        };
-        Ok(Config { path, text })
+        let text = read_text(&path)?;
+        Ok(Config::from_text(path, text))
     }
 
     /// A config from text already in hand (tests, tools); `path` names it in errors.
     pub fn from_text(path: PathBuf, text: String) -> Config {
-        Config { path, text }
+        Config {
+            path,
+            text,
+            creds_path: PathBuf::from("credentials"),
+            creds_text: String::new(),
+        }
     }
 
     /// The file parsed once, for commands that look at many profiles.
     pub(crate) fn parse(&self) -> Result<Parsed<'_>> {
         let sections = ini::parse(&self.text, &self.path.display().to_string())?;
+        let creds = ini::parse(&self.creds_text, &self.creds_path.display().to_string())?;
         Ok(Parsed {
             config: self,
             sections,
+            creds,
             lookups: Cell::new(0),
             index: OnceCell::new(),
         })
@@ -97,9 +103,9 @@ impl Config {
         Ok(self.parse()?.profile_names())
     }
 
-    /// The names of profiles that use Identity Center, in file order.
-    pub(crate) fn sso_profile_names(&self) -> Result<Vec<String>> {
-        Ok(self.parse()?.sso_profile_names())
+    /// The names of profiles that give credentials, in file order.
+    pub(crate) fn usable_profile_names(&self) -> Result<Vec<String>> {
+        Ok(self.parse()?.usable_profile_names())
     }
 
     /// Resolves `name` to an account, a role and where to sign in, validating like botocore.
@@ -135,26 +141,103 @@ impl Config {
 pub(crate) struct Parsed<'c> {
     config: &'c Config,
     sections: Vec<Section<'c>>,
+    /// The credentials file's sections: named as written, no `profile ` prefix (botocore).
+    creds: Vec<Section<'c>>,
     lookups: Cell<usize>,
     index: OnceCell<Index<'c>>,
 }
 
-/// Section positions by profile name and by sso-session name (the last of each name).
+/// Section positions by profile name and by sso-session name (the last of each name), and
+/// credentials-file sections by name.
 struct Index<'c> {
     profiles: HashMap<Cow<'c, str>, usize>,
     sessions: HashMap<Cow<'c, str>, usize>,
+    creds: HashMap<&'c str, usize>,
+}
+
+/// One profile as botocore sees it: its config section and its credentials-file section
+/// merged, the credentials file's keys winning.
+pub(crate) struct ProfileView<'p> {
+    pub name: &'p str,
+    config: Option<&'p Section<'p>>,
+    creds: Option<&'p Section<'p>>,
+    config_path: &'p Path,
+    creds_path: &'p Path,
+}
+
+impl<'p> ProfileView<'p> {
+    /// A key's value, from the credentials file first.
+    pub(crate) fn get(&self, key: &str) -> Option<&'p str> {
+        let get = |s: Option<&'p Section<'p>>| s.and_then(|s| s.get(key));
+        get(self.creds).or_else(|| get(self.config))
+    }
+
+    pub(crate) fn has(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// `path:line` of a key (of the section when the key is absent), for error messages.
+    pub(crate) fn at(&self, key: &str) -> String {
+        let entry = |s: Option<&'p Section<'p>>| s.and_then(|s| s.entry(key)).map(|e| e.line);
+        if let Some(line) = entry(self.creds) {
+            return format!("{}:{line}", self.creds_path.display());
+        }
+        if let Some(line) = entry(self.config) {
+            return format!("{}:{line}", self.config_path.display());
+        }
+        match (self.config, self.creds) {
+            (Some(s), _) => format!("{}:{}", self.config_path.display(), s.line),
+            (None, Some(s)) => format!("{}:{}", self.creds_path.display(), s.line),
+            (None, None) => self.config_path.display().to_string(),
+        }
+    }
 }
 
 impl<'c> Parsed<'c> {
-    /// Profile names in file order, without duplicates.
+    /// Profile names in file order, without duplicates: the config's, then those only in the
+    /// credentials file.
     pub fn profile_names(&self) -> Vec<String> {
         let mut seen = std::collections::HashSet::new();
         self.sections
             .iter()
             .filter_map(|s| profile_name_ref(s.header))
+            .chain(self.creds.iter().map(|s| Cow::Borrowed(s.header)))
             .filter(|n| seen.insert(n.clone()))
             .map(Cow::into_owned)
             .collect()
+    }
+
+    /// Profile `name` from both files, or the error naming both and the closest names.
+    pub(crate) fn view<'p>(&'p self, name: &'p str) -> Result<ProfileView<'p>> {
+        let config = self.profile(name);
+        let creds = self.creds_section(name);
+        if config.is_none() && creds.is_none() {
+            return Err(self.unknown_profile(name));
+        }
+        Ok(ProfileView {
+            name,
+            config,
+            creds,
+            config_path: &self.config.path,
+            creds_path: &self.config.creds_path,
+        })
+    }
+
+    fn creds_section(&self, name: &str) -> Option<&Section<'c>> {
+        if let Some(ix) = self.index.get() {
+            return ix.creds.get(name).map(|i| &self.creds[*i]);
+        }
+        self.creds.iter().rev().find(|s| s.header == name)
+    }
+
+    /// "profile not found", naming both files and the closest names.
+    pub(crate) fn unknown_profile(&self, name: &str) -> Error {
+        let paths = format!(
+            "{} or {}",
+            self.config.path.display(),
+            self.config.creds_path.display()
+        );
+        unknown_profile(name, &self.profile_names(), &paths)
     }
 
     fn index(&self) -> &Index<'c> {
@@ -162,7 +245,11 @@ impl<'c> Parsed<'c> {
             let mut ix = Index {
                 profiles: HashMap::new(),
                 sessions: HashMap::new(),
+                creds: HashMap::new(),
             };
+            for (i, s) in self.creds.iter().enumerate() {
+                ix.creds.insert(s.header, i);
+            }
             for (i, s) in self.sections.iter().enumerate() {
                 if let Some(name) = profile_name_ref(s.header) {
                     ix.profiles.insert(name, i);
@@ -178,7 +265,8 @@ impl<'c> Parsed<'c> {
     /// the second on.
     fn profile(&self, name: &str) -> Option<&Section<'c>> {
         self.lookups.set(self.lookups.get() + 1);
-        if self.lookups.get() > 1 {
+        // The warm path looks up a few profiles (a role, its source): scans are cheaper there.
+        if self.lookups.get() > 4 {
             return self.index().profiles.get(name).map(|i| &self.sections[*i]);
         }
         self.sections
@@ -215,6 +303,23 @@ impl<'c> Parsed<'c> {
             }
         }
         names
+    }
+
+    /// Profiles of any kind that give credentials (Identity Center, a role, keys, a process),
+    /// from both files: what `use-profile`, completion and the picker offer.
+    pub(crate) fn usable_profile_names(&self) -> Vec<String> {
+        const KEYS: [&str; 6] = [
+            "sso_session",
+            "sso_start_url",
+            "sso_account_id",
+            "role_arn",
+            "aws_access_key_id",
+            "credential_process",
+        ];
+        self.profile_names()
+            .into_iter()
+            .filter(|n| self.view(n).is_ok_and(|p| KEYS.iter().any(|k| p.has(k))))
+            .collect()
     }
 
     pub(crate) fn session_names(&self) -> Vec<String> {
@@ -333,11 +438,7 @@ impl<'c> Parsed<'c> {
     fn resolve(&self, name: &str) -> Result<Resolved<'_>> {
         let path = self.config.path.display();
         let Some(profile) = self.profile(name) else {
-            return Err(unknown_profile(
-                name,
-                &self.profile_names(),
-                &path.to_string(),
-            ));
+            return Err(self.unknown_profile(name));
         };
         let at = |key: &str| profile.entry(key).map_or(profile.line, |e| e.line);
         let mut settings: Vec<(&'static str, &str)> = SSO_KEYS
@@ -474,6 +575,24 @@ fn parse_scopes(raw: Option<&str>) -> (Vec<String>, bool) {
     }
 }
 
+/// A file's text; a missing file reads as empty. Bad UTF-8 is refused with its line.
+fn read_text(path: &Path) -> Result<String> {
+    Ok(match std::fs::read(path) {
+        Ok(bytes) => String::from_utf8(bytes).map_err(|e| {
+            let line = 1 + e.as_bytes()[..e.utf8_error().valid_up_to()]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count();
+            Error::new(format!(
+                "{}:{line}: not valid UTF-8; save the file as UTF-8",
+                path.display()
+            ))
+        })?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(Error::new(format!("cannot read {}: {e}", path.display()))),
+    })
+}
+
 /// The profile name a `[...]` header declares, as botocore reads it: `[default]`,
 /// `[profile NAME]` (NAME shlex-split, so it may be quoted); borrowed in the usual case.
 fn profile_name_ref(header: &str) -> Option<Cow<'_, str>> {
@@ -494,8 +613,12 @@ fn section_name_ref<'h>(header: &'h str, kind: &str) -> Option<Cow<'h, str>> {
         return None;
     }
     if let Some(rest) = header.strip_prefix(kind).and_then(|r| r.strip_prefix(' ')) {
-        let rest = rest.trim_matches([' ', '\t']);
-        if !rest.is_empty() && !rest.contains([' ', '\t', '\'', '"', '\\', '\n', '\r']) {
+        let rest = rest.trim_matches(|c| c == ' ' || c == '\t');
+        // Bytes, not a char set: this runs for every section on every lookup.
+        let plain = !rest
+            .bytes()
+            .any(|b| matches!(b, b' ' | b'\t' | b'\'' | b'"' | b'\\' | b'\n' | b'\r'));
+        if !rest.is_empty() && plain {
             return Some(Cow::Borrowed(rest));
         }
     }
@@ -529,9 +652,14 @@ fn unknown_profile(name: &str, names: &[String], path: &str) -> Error {
             false => format!("profile {}{from} not found: {path} does not exist; run: sso-env configure", shown(name)),
         };
     } else {
-        msg.push_str("; run: sso-env configure");
+        msg.push_str(&format!("; {}", new_profile_hint()));
     }
     Error::new(msg)
+}
+
+/// What to do about a profile that exists nowhere: the one place this advice is worded.
+pub(crate) fn new_profile_hint() -> String {
+    "run: sso-env configure (or add a [profile NAME] section to the config)".to_string()
 }
 
 /// Which profile a command uses: the argument, then `$AWS_PROFILE`, `$AWS_DEFAULT_PROFILE`,
@@ -555,10 +683,7 @@ mod tests {
     use super::*;
 
     fn cfg(text: &str) -> Config {
-        Config {
-            path: PathBuf::from("config"),
-            text: text.to_string(),
-        }
+        Config::from_text(PathBuf::from("config"), text.to_string())
     }
 
     const SAMPLE: &str = "\

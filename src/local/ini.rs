@@ -7,6 +7,8 @@
 //! only per section and key.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::error::{Error, Result};
 
@@ -43,6 +45,92 @@ impl<'a> Section<'a> {
     }
 }
 
+/// `text.split('\n')` with a plain byte loop: lines are short, and the general searcher's
+/// per-call set-up cost more than the search on a 10,000-profile file.
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        let end = match newline(&bytes[start..]) {
+            Some(n) => start + n,
+            None => {
+                done = true;
+                bytes.len()
+            }
+        };
+        // `\n` is one byte and never inside a multi-byte character: both ends are boundaries.
+        let line = &text[start..end];
+        start = end + 1;
+        Some(line)
+    })
+}
+
+/// The first `\n` in `bytes`, eight bytes at a time (the classic zero-byte test on a word).
+fn newline(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    const NL: u64 = ONES * b'\n' as u64;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default()) ^ NL;
+        if word.wrapping_sub(ONES) & !word & HIGHS != 0 {
+            break;
+        }
+        at += 8;
+    }
+    bytes[at..].iter().position(|b| *b == b'\n').map(|n| at + n)
+}
+
+/// `str::trim_start` and `trim_end`, returning at once when the text starts (ends) with a
+/// visible ASCII character, as nearly every line does; otherwise the general ones, so the
+/// result is always exactly theirs.
+fn trim_start(s: &str) -> &str {
+    match s.as_bytes().first() {
+        Some(b) if b.is_ascii() && !is_space(*b) => s,
+        _ => s.trim_start(),
+    }
+}
+
+fn trim_end(s: &str) -> &str {
+    match s.as_bytes().last() {
+        Some(b) if b.is_ascii() && !is_space(*b) => s,
+        _ => s.trim_end(),
+    }
+}
+
+/// The ASCII characters `char::is_whitespace` accepts.
+fn is_space(b: u8) -> bool {
+    b == b' ' || (b'\t'..=b'\r').contains(&b)
+}
+
+/// FNV-1a for the section-name set: short keys from the user's own file, where SipHash's
+/// flooding resistance buys nothing and costs a tenth of the parse.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
 /// Parses config text. `path` is only used in error messages.
 pub fn parse<'a>(text: &'a str, path: &str) -> Result<Vec<Section<'a>>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -52,11 +140,12 @@ pub fn parse<'a>(text: &'a str, path: &str) -> Result<Vec<Section<'a>>> {
     let mut value_indent: Option<usize> = None;
     let mut blank_lines = 0;
     // Header -> first line, to refuse duplicates as Python does, in linear time.
-    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for (idx, raw) in text.split('\n').enumerate() {
+    let mut seen: HashMap<&str, usize, BuildHasherDefault<Fnv>> =
+        HashMap::with_capacity_and_hasher(text.len() / 128, BuildHasherDefault::default());
+    for (idx, raw) in lines(text).enumerate() {
         let lineno = idx + 1;
         let line = raw.strip_suffix('\r').unwrap_or(raw);
-        let trimmed = line.trim();
+        let trimmed = trim_end(trim_start(line));
         if trimmed.starts_with('#') || trimmed.starts_with(';') {
             continue;
         }
@@ -66,7 +155,7 @@ pub fn parse<'a>(text: &'a str, path: &str) -> Result<Vec<Section<'a>>> {
             blank_lines += 1;
             continue;
         }
-        let indent = line.len() - line.trim_start().len();
+        let indent = line.len() - trim_start(line).len();
         if value_indent.is_some_and(|level| indent > level) {
             if let Some(entry) = sections.last_mut().and_then(|s| s.entries.last_mut()) {
                 let value = entry.value.to_mut();
@@ -117,7 +206,9 @@ fn add_setting<'a>(
     lineno: usize,
     path: &str,
 ) -> Result<()> {
-    let delimiter = trimmed.find(['=', ':']);
+    // A byte search: a char-set `find` decodes every character, and this runs on every line
+    // of the file (the ASCII delimiters never occur inside a multi-byte character).
+    let delimiter = trimmed.bytes().position(|b| b == b'=' || b == b':');
     if delimiter.is_none() && trimmed.starts_with('[') {
         let what = if trimmed == "[]" {
             "empty section header '[]'"
@@ -144,7 +235,7 @@ fn add_setting<'a>(
             "expected 'key = value' or a [section] header",
         ));
     };
-    let raw_key = trimmed[..pos].trim_end();
+    let raw_key = trim_end(&trimmed[..pos]);
     let key: Cow<'a, str> = if raw_key.chars().any(char::is_uppercase) {
         Cow::Owned(raw_key.to_lowercase())
     } else {
@@ -163,7 +254,7 @@ fn add_setting<'a>(
             ),
         ));
     }
-    let value = Cow::Borrowed(trimmed[pos + 1..].trim_start());
+    let value = Cow::Borrowed(trim_start(&trimmed[pos + 1..]));
     section.entries.push(Entry {
         key,
         value,
@@ -235,6 +326,47 @@ pub(crate) fn shlex_split(s: &str) -> Option<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trims_like_str() {
+        for s in [
+            "",
+            " ",
+            "a",
+            " a ",
+            "\u{b}a\u{c}",
+            "\u{85}a\u{a0}",
+            "\u{1c}a\u{1f}",
+            "a\t",
+            "é ",
+            " é",
+        ] {
+            assert_eq!(trim_start(s), s.trim_start(), "{s:?}");
+            assert_eq!(trim_end(s), s.trim_end(), "{s:?}");
+        }
+        for b in 0..128u8 {
+            assert_eq!(is_space(b), char::from(b).is_whitespace(), "{b}");
+        }
+    }
+
+    #[test]
+    fn lines_split_like_str_split() {
+        let long = "0123456789abcdef\n\n01234567\n0123456\n012345678\né€😀abc\u{8a}\n".repeat(3);
+        for text in [
+            "",
+            "\n",
+            "a",
+            "a\n",
+            "a\nb",
+            "\n\na\r\nb\n",
+            "é\nü\n\n",
+            &long,
+        ] {
+            let ours: Vec<&str> = lines(text).collect();
+            let std: Vec<&str> = text.split('\n').collect();
+            assert_eq!(ours, std, "{text:?}");
+        }
+    }
 
     #[test]
     fn reads_sections_keys_and_continuations() {

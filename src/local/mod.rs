@@ -1,6 +1,7 @@
 //! The AWS files on this machine: the config, the SSO and role caches, lock files. This is the
 //! warm path; nothing here imports the SDK or an async runtime.
 
+pub(crate) mod assume_role_cache;
 pub(crate) mod cmd_autorun;
 pub(crate) mod config;
 pub(crate) mod config_edit;

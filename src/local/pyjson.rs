@@ -2,9 +2,10 @@
 //! The bytes must match Python's exactly (sorted keys, `ensure_ascii`, its separators),
 //! or we would not find the files the AWS CLI writes, nor it ours.
 
-/// A JSON value as far as cache keys need: strings, lists of strings, null.
+/// A JSON value as far as cache keys need: strings, integers, lists of strings, null.
 pub(crate) enum Val<'a> {
     Str(&'a str),
+    Int(i64),
     List(&'a [String]),
     Null,
 }
@@ -23,6 +24,7 @@ pub(crate) fn dumps(pairs: &[(&str, Val<'_>)], item_sep: &str, key_sep: &str) ->
         match v {
             Val::Str(s) => string(&mut out, s),
             Val::Null => out.push_str("null"),
+            Val::Int(n) => out.push_str(&n.to_string()),
             Val::List(items) => {
                 out.push('[');
                 for (j, s) in items.iter().enumerate() {

@@ -7,13 +7,16 @@
 
 use std::time::Duration;
 
+// Deprecated aliases of aws-runtime's EnvConfigFiles: the same types, without one more crate.
+#[allow(deprecated)]
+use aws_config::profile::profile_file::{ProfileFileKind, ProfileFiles};
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_smithy_http_client::proxy::ProxyConfig;
 use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider, TlsContext, TrustStore};
 use aws_smithy_http_client::{Connector, ConnectorBuilder};
-use aws_smithy_runtime_api::client::http::HttpConnector;
+use aws_smithy_runtime_api::client::http::{HttpConnector, SharedHttpClient};
 use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::body::SdkBody;
@@ -71,24 +74,21 @@ fn connector(tls: Option<&TlsContext>, setup: impl FnOnce(&mut ConnectorBuilder)
     }
 }
 
-/// SDK configuration for the Identity Center APIs in `region`. No credentials: these APIs are
-/// called with a bearer token or none.
+/// SDK configuration for the AWS APIs in `region`. No credentials: the Identity Center APIs
+/// are called with a bearer token or none, and STS is given its source's credentials.
+#[allow(deprecated)]
 pub(crate) async fn config(region: &str) -> Result<SdkConfig> {
-    let tls = tls_context()?;
-    let http = aws_smithy_http_client::Builder::new().build_with_connector_fn(
-        move |settings, components| {
-            connector(tls.as_ref(), |b| {
-                b.set_connector_settings(settings.cloned());
-                if let Some(c) = components {
-                    b.set_sleep_impl(c.sleep_impl());
-                }
-            })
-        },
-    );
     Ok(aws_config::defaults(BehaviorVersion::latest())
         .region(Region::new(region.to_string()))
         .no_credentials()
-        .http_client(http)
+        // sso-env has read the config already: the SDK must not read and parse it again (a
+        // 50 MB config cost 773 MB resident). Endpoints still follow AWS_ENDPOINT_URL_*.
+        .profile_files(
+            ProfileFiles::builder()
+                .with_contents(ProfileFileKind::Config, "")
+                .build(),
+        )
+        .http_client(https_client()?)
         .timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(CONNECT_TIMEOUT)
@@ -100,6 +100,23 @@ pub(crate) async fn config(region: &str) -> Result<SdkConfig> {
         .retry_config(RetryConfig::standard().with_max_attempts(3))
         .load()
         .await)
+}
+
+/// The HTTP client every SDK call uses: our connector (trust, proxy) for each connection.
+pub(crate) fn https_client() -> Result<SharedHttpClient> {
+    let tls = tls_context()?;
+    Ok(
+        aws_smithy_http_client::Builder::new().build_with_connector_fn(
+            move |settings, components| {
+                connector(tls.as_ref(), |b| {
+                    b.set_connector_settings(settings.cloned());
+                    if let Some(c) = components {
+                        b.set_sleep_impl(c.sleep_impl());
+                    }
+                })
+            },
+        ),
+    )
 }
 
 /// A form POST outside the SDK (the console federation endpoint), over the same connector.

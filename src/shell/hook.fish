@@ -53,9 +53,14 @@ end
 # refresh succeeds.
 function __sso_env_update
     __sso_env_collect
-    if test -z "$SSO_ENV_PROFILE"; or not string match -qr '^[0-9]+$' -- "$SSO_ENV_EXPIRES_AT"
+    if test -z "$SSO_ENV_PROFILE"
         set -g __sso_env_segment ''
         set -e SSO_ENV_NOTICE
+        return 0
+    end
+    # Keys that do not expire (static keys, some processes): the profile, no countdown.
+    if not string match -qr '^[0-9]+$' -- "$SSO_ENV_EXPIRES_AT"
+        set -g __sso_env_segment "($SSO_ENV_PROFILE) "
         return 0
     end
     set -l now (date +%s)

@@ -57,8 +57,13 @@ function global:{{cmd}} {
 # expiry, at most once a minute, never with an interactive login.
 function global:__SsoEnvUpdate {
     $expires = 0L
-    if (-not $env:SSO_ENV_PROFILE -or -not [long]::TryParse("$env:SSO_ENV_EXPIRES_AT", [ref]$expires)) {
+    if (-not $env:SSO_ENV_PROFILE) {
         $global:__SsoEnvSegment = ''
+        return
+    }
+    # Keys that do not expire (static keys, some processes): the profile, no countdown.
+    if (-not [long]::TryParse("$env:SSO_ENV_EXPIRES_AT", [ref]$expires)) {
+        $global:__SsoEnvSegment = "($env:SSO_ENV_PROFILE) "
         return
     }
     $now = [DateTimeOffset]::UtcNow.ToUnixTimeSeconds()

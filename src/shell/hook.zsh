@@ -51,9 +51,14 @@ __sso_env_update() {
     local -i now left
     local when
     __sso_env_collect
-    if [[ -z ${SSO_ENV_PROFILE-} || ${SSO_ENV_EXPIRES_AT-} != <-> ]]; then
+    if [[ -z ${SSO_ENV_PROFILE-} ]]; then
         __sso_env_segment=''
         unset SSO_ENV_NOTICE
+        return 0
+    fi
+    # Keys that do not expire (static keys, some processes): the profile, no countdown.
+    if [[ ${SSO_ENV_EXPIRES_AT-} != <-> ]]; then
+        __sso_env_segment="(${SSO_ENV_PROFILE}) "
         return 0
     fi
     now=$EPOCHSECONDS

@@ -1,6 +1,7 @@
 //! Drawing on the terminal: the picker, tables, spinners and progress lines.
 
 pub(crate) mod ask;
+pub(crate) mod mfa;
 pub(crate) mod picker;
 pub(crate) mod progress;
 pub(crate) mod spinner;

@@ -75,6 +75,16 @@ impl Sandbox {
         std::fs::write(self.config_path(), text).unwrap();
     }
 
+    pub fn credentials_path(&self) -> PathBuf {
+        self.home().join(".aws").join("credentials")
+    }
+
+    /// Writes `~/.aws/credentials` (the shared credentials file).
+    pub fn write_credentials(&self, text: &str) {
+        std::fs::create_dir_all(self.home().join(".aws")).unwrap();
+        std::fs::write(self.credentials_path(), text).unwrap();
+    }
+
     /// Seeds a token the way the AWS CLI v2 caches it after `aws sso login`: file named by the
     /// SHA-1 of the session name (or start URL), AWS CLI key order and timestamp format.
     /// Returns the access token.
@@ -131,6 +141,7 @@ impl Sandbox {
             .env("LANG", "C.UTF-8")
             .env("AWS_ENDPOINT_URL_SSO", self.server.url())
             .env("AWS_ENDPOINT_URL_SSO_OIDC", self.server.url())
+            .env("AWS_ENDPOINT_URL_STS", self.server.url())
             .current_dir(self.home());
     }
 

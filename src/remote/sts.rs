@@ -1,0 +1,93 @@
+//! STS AssumeRole, signed with the source profile's credentials: the cold path of a role
+//! profile. The regional endpoint of the profile's region (us-east-1 without one, as
+//! botocore's global endpoint is there); `AWS_ENDPOINT_URL_STS` redirects it (the SDK's rule).
+
+use aws_sdk_sts::config::Credentials as SdkCredentials;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+
+use crate::error::Error;
+use crate::keys::Credentials;
+use crate::local::assume_role_cache::{Args, Entry};
+use crate::remote::sdk;
+
+/// Why STS said no: its error code (`AccessDenied`, `ExpiredToken`, ...) when it answered,
+/// and the whole story in words (endpoint, status, code, the service's message).
+pub(crate) struct StsError {
+    pub code: Option<String>,
+    pub detail: String,
+}
+
+impl From<Error> for StsError {
+    fn from(e: Error) -> StsError {
+        StsError {
+            code: None,
+            detail: e.to_string(),
+        }
+    }
+}
+
+/// AssumeRole with `args` (plus the MFA code, never cached or logged) as `source`.
+pub(crate) fn assume_role(
+    region: Option<&str>,
+    source: &Credentials,
+    args: &Args,
+    session_name: &str,
+    token_code: Option<&str>,
+) -> Result<Entry, StsError> {
+    let region = region.unwrap_or("us-east-1");
+    let endpoint = sdk::endpoint_for("STS", "sts", region);
+    let creds = SdkCredentials::new(
+        &source.access_key_id,
+        &source.secret_access_key,
+        source.session_token.clone(),
+        None,
+        "sso-env",
+    );
+    let result = sdk::block_on(async {
+        let conf = sdk::config(region).await?;
+        let conf = aws_sdk_sts::config::Builder::from(&conf)
+            .credentials_provider(creds)
+            .build();
+        let client = aws_sdk_sts::Client::from_conf(conf);
+        Ok::<_, Error>(
+            client
+                .assume_role()
+                .role_arn(&args.role_arn)
+                .role_session_name(session_name)
+                .set_external_id(args.external_id.clone())
+                .set_serial_number(args.serial_number.clone())
+                .set_token_code(token_code.map(String::from))
+                .set_duration_seconds(args.duration_seconds.map(|d| d as i32))
+                .send()
+                .await,
+        )
+    })
+    .and_then(|r| r)?;
+    let out = result.map_err(|e| StsError {
+        code: match &e {
+            SdkError::ServiceError(se) => se.err().code().map(String::from),
+            _ => None,
+        },
+        detail: sdk::describe(&e, &endpoint),
+    })?;
+    let missing = || {
+        StsError::from(Error::new(format!(
+            "{endpoint} answered without credentials"
+        )))
+    };
+    let c = out.credentials().ok_or_else(missing)?;
+    let expiration = c.expiration().secs();
+    let user = out.assumed_role_user();
+    Ok(Entry {
+        credentials: Credentials {
+            access_key_id: c.access_key_id().to_string(),
+            secret_access_key: c.secret_access_key().to_string(),
+            session_token: Some(c.session_token().to_string()),
+            expiration: Some(expiration),
+        },
+        expiration,
+        assumed_arn: user.map(|u| u.arn().to_string()),
+        assumed_id: user.map(|u| u.assumed_role_id().to_string()),
+    })
+}
