@@ -29,7 +29,11 @@ fn link_config(sb: &Sandbox, text: &str) -> std::path::PathBuf {
     let target = dotfiles.join("config");
     std::fs::write(&target, text).unwrap();
     std::fs::create_dir_all(sb.home().join(".aws")).unwrap();
+    // A relative link, as stow and home-manager make them (Windows: a file symlink).
+    #[cfg(unix)]
     std::os::unix::fs::symlink("../dotfiles/aws/config", sb.config_path()).unwrap();
+    #[cfg(windows)]
+    std::os::windows::fs::symlink_file("..\\dotfiles\\aws\\config", sb.config_path()).unwrap();
     target
 }
 

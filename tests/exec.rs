@@ -208,6 +208,8 @@ fn a_command_without_double_dash_is_told_where_it_goes() {
     assert!(line.contains("'--bogus'"), "{line}");
 }
 
+/// The x bit is a Unix notion; on Windows this test does not apply.
+#[cfg(unix)]
 #[test]
 fn a_file_that_is_not_executable_is_126_permission_denied() {
     use std::os::unix::fs::PermissionsExt;
