@@ -425,10 +425,7 @@ fn every_nothing_configured_hint_points_at_sso_env_configure() {
     ));
     for (args, want) in [
         (vec!["export", "zzzzzzzzzzzz"], "not found in"),
-        (
-            vec!["export", "plain"],
-            "is not an Identity Center (SSO) profile",
-        ),
+        (vec!["export", "plain"], "has no credentials"),
         (
             vec!["login", "--sso-session", "zzzzzzzzzz"],
             "no [sso-session zzzzzzzzzz]",

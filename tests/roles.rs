@@ -548,8 +548,7 @@ fn profiles_status_and_login_follow_the_chain() {
     ));
     export_json(&sb, &["platform-developer"]);
     let table = sb.ok(&["profiles"]);
-    // Not a terminal: 80 columns, long cells cut with an ellipsis (--json has them whole).
-    assert!(table.lines().all(|l| l.chars().count() <= 80), "{table}");
+    // Not a terminal: nothing is cut (issue 10), so the chain is there whole.
     let row = |prefix: &str| {
         table
             .lines()

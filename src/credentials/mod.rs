@@ -152,10 +152,9 @@ impl Resolver<'_, '_> {
             return Ok(Box::new(ProcessSource::new(p.name, region, cmd, at)));
         }
         Err(Error::new(format!(
-            "{}: profile {} has no credentials: no sso_session or sso_* keys, aws_access_key_id, role_arn or credential_process; add one (for Identity Center: sso-env login --profile {})",
+            "{}: profile {} has no credentials: no sso_session or sso_* keys, aws_access_key_id, role_arn or credential_process; add one, or for Identity Center run: sso-env configure",
             p.at("region"),
-            shown(p.name),
-            shell_words::quote(p.name)
+            shown(p.name)
         )))
     }
 

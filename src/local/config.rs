@@ -232,12 +232,12 @@ impl<'c> Parsed<'c> {
 
     /// "profile not found", naming both files and the closest names.
     pub(crate) fn unknown_profile(&self, name: &str) -> Error {
-        let paths = format!(
-            "{} or {}",
-            self.config.path.display(),
-            self.config.creds_path.display()
-        );
-        unknown_profile(name, &self.profile_names(), &paths)
+        unknown_profile(
+            name,
+            &self.profile_names(),
+            &self.config.path,
+            &self.config.creds_path,
+        )
     }
 
     fn index(&self) -> &Index<'c> {
@@ -628,13 +628,23 @@ fn section_name_ref<'h>(header: &'h str, kind: &str) -> Option<Cow<'h, str>> {
     }
 }
 
-fn unknown_profile(name: &str, names: &[String], path: &str) -> Error {
+fn unknown_profile(
+    name: &str,
+    names: &[String],
+    config: &std::path::Path,
+    creds: &std::path::Path,
+) -> Error {
+    let path = config.display();
     // Say where the name came from when the environment set it: the user may not know.
     let from = ["AWS_PROFILE", "AWS_DEFAULT_PROFILE"]
         .into_iter()
         .find(|v| std::env::var(v).is_ok_and(|x| x == name))
         .map_or(String::new(), |v| format!(" (set by ${v})"));
-    let mut msg = format!("profile {}{from} not found in {path}", shown(name));
+    let mut msg = format!(
+        "profile {}{from} not found in {path} or {}",
+        shown(name),
+        creds.display()
+    );
     let close = crate::suggest::closest(name, names.iter().map(String::as_str), 3);
     if !close.is_empty() {
         msg.push_str(&format!(
@@ -645,7 +655,7 @@ fn unknown_profile(name: &str, names: &[String], path: &str) -> Error {
                 .collect::<Vec<_>>()
                 .join(", ")
         ));
-    } else if names.is_empty() && !std::path::Path::new(path).exists() {
+    } else if names.is_empty() && !config.exists() {
         let named = std::env::var_os("AWS_CONFIG_FILE").is_some_and(|v| !v.is_empty());
         msg = match named {
             true => format!("profile {}{from} not found: AWS_CONFIG_FILE names {path}, which does not exist; fix AWS_CONFIG_FILE or run: sso-env configure", shown(name)),
@@ -659,7 +669,7 @@ fn unknown_profile(name: &str, names: &[String], path: &str) -> Error {
 
 /// What to do about a profile that exists nowhere: the one place this advice is worded.
 pub(crate) fn new_profile_hint() -> String {
-    "run: sso-env configure (or add a [profile NAME] section to the config)".to_string()
+    "add a [profile NAME] section to the config, or run: sso-env configure".to_string()
 }
 
 /// Which profile a command uses: the argument, then `$AWS_PROFILE`, `$AWS_DEFAULT_PROFILE`,
