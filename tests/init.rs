@@ -224,10 +224,10 @@ fn everyday_flow(case: &ShellCase) {
     });
     // When refreshing would need an interactive sign-in, the prompt says so instead.
     sb.server.set_role_credentials_ttl(Duration::from_secs(300));
-    std::fs::remove_dir_all(sb.role_cache_dir()).unwrap();
+    sb.clear_role_cache();
     t.run("use-profile koa-dev-customer");
     std::fs::remove_file(sb.token_path("koa")).unwrap();
-    std::fs::remove_dir_all(sb.role_cache_dir()).unwrap();
+    sb.clear_role_cache();
     // A minute has passed since the last try, as far as the hook knows.
     t.run(if case.name == "fish" {
         "set -g __sso_env_last_try (math (date +%s) - 61)"

@@ -830,7 +830,7 @@ fn zsh_p10k_segment() {
     assert!(args.contains("|-t|%%F{red}red%%f ReadOnly "), "{args}");
     // Short of time: `!` and the WARN state; a failed refresh says why.
     sb.server.set_role_credentials_ttl(Duration::from_secs(300));
-    std::fs::remove_dir_all(sb.role_cache_dir()).unwrap();
+    sb.clear_role_cache();
     t.run("use-profile koa-dev-customer");
     let args = segment(&t);
     assert!(
@@ -923,7 +923,7 @@ fn stuck_refresh_is_given_up(sh: Sh) {
     let t = start(&sb, sh, "", &[], &[]);
     t.run("use-profile koa-dev-customer");
     std::fs::remove_file(sb.token_path("koa")).unwrap();
-    std::fs::remove_dir_all(sb.role_cache_dir()).unwrap();
+    sb.clear_role_cache();
     // Five minutes left, and a refresh started five minutes ago that never wrote anything.
     t.run(match sh {
         Fish => "set -gx SSO_ENV_EXPIRES_AT (math (date +%s) + 300); set -g __sso_env_job koa-dev-customer; set -g __sso_env_last_try (math (date +%s) - 301)",

@@ -112,6 +112,20 @@ impl Sandbox {
         self.home().join(".aws").join("sso").join("cache")
     }
 
+    /// Removes the role cache. A shell's hook may be refreshing in the background and writing
+    /// into it at that moment, so a directory that fills up again while it goes is retried.
+    pub fn clear_role_cache(&self) {
+        let dir = self.role_cache_dir();
+        for _ in 0..100 {
+            match std::fs::remove_dir_all(&dir) {
+                Ok(()) => return,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return,
+                Err(_) => std::thread::sleep(Duration::from_millis(50)),
+            }
+        }
+        panic!("cannot remove {}", dir.display());
+    }
+
     pub fn role_cache_dir(&self) -> PathBuf {
         self.home().join(".aws").join("cli").join("cache")
     }
