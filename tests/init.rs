@@ -189,16 +189,34 @@ fn everyday_flow(case: &ShellCase) {
 
     // Credentials close to expiry are refreshed at the next prompt, against the stand-in.
     sb.server.set_role_credentials_ttl(Duration::from_secs(300));
+    let calls = sb.server.count("GetRoleCredentials");
     let read = if case.name == "fish" {
         "read -l _wait"
     } else {
         "read -r _wait"
     };
+    // With 5 minutes left, use-profile itself would start a refresh at once, racing the TTL
+    // change below: auto-refresh is off until the line ends, and the next prompt may try.
+    let (off, on) = if case.name == "fish" {
+        (
+            "set -g SSO_ENV_AUTO_REFRESH 0",
+            "set -e SSO_ENV_AUTO_REFRESH; set -g __sso_env_last_try (math (date +%s) - 61)",
+        )
+    } else {
+        (
+            "SSO_ENV_AUTO_REFRESH=0",
+            "unset SSO_ENV_AUTO_REFRESH; __sso_env_last_try=$((EPOCHSECONDS - 61))",
+        )
+    };
     t.line(&format!(
-        "use-profile koa-prod-admin; {}; {read}",
+        "{off}; use-profile koa-prod-admin; {}; {read}; {on}",
         case.show.replace("NAME", "AWS_ACCESS_KEY_ID")
     ));
-    let screen = t.wait_text("V=[");
+    // The V=[ printed after this command line (earlier steps left V=[] lines on the screen).
+    let screen = t.wait_for("the key after use-profile koa-prod-admin", |s| {
+        s.rsplit_once("_wait;")
+            .is_some_and(|(_, after)| after.contains("V=["))
+    });
     let old = screen
         .lines()
         .rev()
@@ -208,13 +226,14 @@ fn everyday_flow(case: &ShellCase) {
         .trim_end()
         .trim_end_matches(']')
         .to_string();
-    let calls = sb.server.count("GetRoleCredentials");
     sb.server.set_role_credentials_ttl(HOUR);
     t.key("Enter");
     // The refresh runs in the background; a later prompt applies it.
     let new = until_changed(|| show(&t, case, "AWS_ACCESS_KEY_ID"), &old);
     assert_ne!(new, old, "refreshed at the prompt");
-    assert!(sb.server.count("GetRoleCredentials") > calls);
+    // Two calls since before use-profile: its own fetch and the refresh (which may start as
+    // soon as use-profile draws the segment, so it is not counted from after it).
+    assert!(sb.server.count("GetRoleCredentials") >= calls + 2);
     assert_eq!(
         sb.server.issued_credentials().last().unwrap().access_key_id,
         new
