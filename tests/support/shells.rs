@@ -1011,8 +1011,21 @@ fn keep_wine_running(base: &Path) -> Result<(), String> {
         wineserver("-w");
     }
     // Starts a persistent server, or exits at once if one is already running for this prefix.
-    wineserver(&format!("-p{WINESERVER_PERSISTENCE_SECS}"));
-    wine_echo(base, &dirs, &out_path)
+    // A server whose persistence ran out just as we connected is gone a moment later, and the
+    // first `wine` then fails: start one again and retry, a few times.
+    let mut last = Ok(());
+    for attempt in 0..3 {
+        if attempt > 0 {
+            eprintln!("note: wine did not start ({last:?}); trying again");
+            std::thread::sleep(Duration::from_millis(500));
+        }
+        wineserver(&format!("-p{WINESERVER_PERSISTENCE_SECS}"));
+        last = wine_echo(base, &dirs, &out_path);
+        if last.is_ok() {
+            break;
+        }
+    }
+    last
 }
 
 /// Runs `wine cmd /c echo` with output to `out_path` (not to a pipe of ours).
