@@ -52,6 +52,19 @@ pub(crate) fn for_source(src: &dyn Source, creds: &Credentials, region: Option<S
     } else {
         v.unset.push("AWS_CREDENTIAL_EXPIRATION");
     }
+    set_region(&mut v, region);
+    v.set.push(("AWS_PROFILE", src.name().to_string()));
+    set_identity(&mut v, src);
+    match creds.expiration {
+        Some(e) => v.set.push(("SSO_ENV_EXPIRES_AT", e.to_string())),
+        None => v.unset.push("SSO_ENV_EXPIRES_AT"),
+    }
+    v
+}
+
+/// The region variables: the user's own region stays theirs (never marked as sso-env's, so no
+/// later export or `unset` takes it over or removes it); another is marked in SSO_ENV_REGION.
+fn set_region(v: &mut Vars, region: Option<String>) {
     match region {
         // The user's own region is not marked as sso-env's, so that no later export or `unset`
         // takes it over or removes it. Each name keeps the user's value (written out as it
@@ -79,23 +92,21 @@ pub(crate) fn for_source(src: &dyn Source, creds: &Credentials, region: Option<S
             v.unset.push("SSO_ENV_REGION");
         }
     }
-    v.set.push(("AWS_PROFILE", src.name().to_string()));
+}
+
+/// SSO_ENV_PROFILE and whom the credentials act as, for the prompt and `status`.
+fn set_identity(v: &mut Vars, src: &dyn Source) {
     v.set.push(("SSO_ENV_PROFILE", src.name().to_string()));
     let id = src.identity();
     for (name, value) in [
         ("SSO_ENV_ACCOUNT_ID", id.account_id),
         ("SSO_ENV_ROLE_NAME", id.role_name),
-        (
-            "SSO_ENV_EXPIRES_AT",
-            creds.expiration.map(|e| e.to_string()),
-        ),
     ] {
         match value {
             Some(value) => v.set.push((name, value)),
             None => v.unset.push(name),
         }
     }
-    v
 }
 
 /// Variables that would make an SDK pick other credentials before the container endpoint's
@@ -133,25 +144,8 @@ pub(crate) fn for_endpoint(
         ],
     };
     v.unset.extend(SHADOWING);
-    match region {
-        Some(r) => {
-            v.set.push(("AWS_REGION", r.clone()));
-            v.set.push(("AWS_DEFAULT_REGION", r.clone()));
-            v.set.push(("SSO_ENV_REGION", r));
-        }
-        None => v.unset.extend(our_region_vars()),
-    }
-    v.set.push(("SSO_ENV_PROFILE", src.name().to_string()));
-    let id = src.identity();
-    for (name, value) in [
-        ("SSO_ENV_ACCOUNT_ID", id.account_id),
-        ("SSO_ENV_ROLE_NAME", id.role_name),
-    ] {
-        match value {
-            Some(value) => v.set.push((name, value)),
-            None => v.unset.push(name),
-        }
-    }
+    set_region(&mut v, region);
+    set_identity(&mut v, src);
     v
 }
 
