@@ -595,7 +595,7 @@ fn read_text(path: &Path) -> Result<String> {
 
 /// The profile name a `[...]` header declares, as botocore reads it: `[default]`,
 /// `[profile NAME]` (NAME shlex-split, so it may be quoted); borrowed in the usual case.
-fn profile_name_ref(header: &str) -> Option<Cow<'_, str>> {
+pub(crate) fn profile_name_ref(header: &str) -> Option<Cow<'_, str>> {
     if header == "default" {
         return Some(Cow::Borrowed("default"));
     }

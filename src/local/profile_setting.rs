@@ -19,12 +19,10 @@ pub(crate) fn get(profile: &str, key: &str) -> Option<String> {
         .map(|v| v.trim().to_string())
 }
 
+/// Whether a `[...]` header declares `profile`, read as the config parser reads headers
+/// (shlex-split, so a quoted name matches too).
 fn names(header: &str, profile: &str) -> bool {
-    if profile == "default" && header.trim() == "default" {
-        return true;
-    }
-    let mut words = header.split_whitespace();
-    words.next() == Some("profile") && words.next() == Some(profile) && words.next().is_none()
+    crate::local::config::profile_name_ref(header).is_some_and(|n| n == profile)
 }
 
 #[cfg(test)]
@@ -35,5 +33,6 @@ mod tests {
         assert!(super::names("profile  koa", "koa"));
         assert!(!super::names("profile koa", "default"));
         assert!(!super::names("sso-session koa", "koa"));
+        assert!(super::names("profile 'my koa'", "my koa"));
     }
 }
