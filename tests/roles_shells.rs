@@ -3,11 +3,9 @@
 //! platform-developer` switches the shell to the assumed role, signed with the SSO role's key,
 //! and the prompt shows the role. Static keys show the profile with no countdown.
 
-#[path = "support/shells.rs"]
-mod shells;
-mod support;
-#[path = "support/tmux.rs"]
-mod tmux;
+use crate::support;
+use crate::support::shells;
+use crate::support::tmux;
 
 use std::time::Duration;
 
@@ -93,13 +91,7 @@ fn show(t: &Tmux, case: &Case, var: &str) -> String {
 }
 
 fn seed_layout(case: &Case) {
-    if !shells::available(case.name) {
-        eprintln!(
-            "SKIPPED: {} is not installed (.ci/run installs it)",
-            case.name
-        );
-        return;
-    }
+    shells::require(case.name);
     let sb = seed();
     let t = start(&sb, case);
     t.run("use-profile platform-developer");
@@ -147,17 +139,16 @@ fn seed_layout(case: &Case) {
     );
 }
 
-#[test]
 fn bash_seed_layout() {
     seed_layout(&BASH);
 }
 
-#[test]
 fn zsh_seed_layout() {
     seed_layout(&ZSH);
 }
 
-#[test]
 fn fish_seed_layout() {
     seed_layout(&FISH);
 }
+
+crate::tests![bash_seed_layout, zsh_seed_layout, fish_seed_layout,];
