@@ -7,142 +7,17 @@ use crate::support::tmux;
 
 use std::time::Duration;
 
+use support::interactive::{last_line, show, start, start_under, status, Bash, Fish, Sh, Zsh};
 use support::Sandbox;
 use tmux::Tmux;
 
 const HOUR: Duration = Duration::from_secs(3600);
-
-#[derive(Clone, Copy, PartialEq)]
-enum Sh {
-    Bash,
-    Zsh,
-    Fish,
-}
-
-use Sh::{Bash, Fish, Zsh};
-
-impl Sh {
-    fn name(self) -> &'static str {
-        match self {
-            Bash => "bash",
-            Zsh => "zsh",
-            Fish => "fish",
-        }
-    }
-    fn argv(self) -> &'static str {
-        match self {
-            Bash => "bash --norc --noprofile -i",
-            Zsh => "zsh -f -i",
-            Fish => "fish --no-config -i",
-        }
-    }
-    /// A plain prompt ending in `$ `.
-    fn plain_prompt(self) -> &'static str {
-        match self {
-            Bash => "PS1='$ '",
-            Zsh => "PROMPT='$ '",
-            Fish => "function fish_prompt; printf '$ '; end",
-        }
-    }
-    fn install(self) -> String {
-        let bin = support::bin();
-        let bin = bin.to_str().unwrap();
-        match self {
-            Bash => format!("eval \"$({bin} init bash)\""),
-            Zsh => format!("eval \"$({bin} init zsh)\""),
-            Fish => format!("{bin} init fish | source"),
-        }
-    }
-    /// `cmd`, then its status on a line of its own.
-    fn with_status(self, cmd: &str) -> String {
-        match self {
-            Fish => format!("{cmd}; echo st=$status"),
-            _ => format!("{cmd}; echo st=$?"),
-        }
-    }
-    fn show(self, var: &str) -> String {
-        match self {
-            Fish => format!("printf 'V=[%s]\\n' \"${var}\""),
-            _ => format!("printf 'V=[%s]\\n' \"${{{var}-}}\""),
-        }
-    }
-}
 
 fn sandbox() -> Sandbox {
     let sb = Sandbox::new();
     sb.seed_token("koa", 8 * HOUR);
     sb.seed_token(support::START_URL, 8 * HOUR);
     sb
-}
-
-/// An interactive shell in tmux: `env` added to a clean environment, `before` typed before the
-/// hook is installed (a plain prompt first), `after` typed after it.
-fn start(sb: &Sandbox, sh: Sh, env: &str, before: &[&str], after: &[&str]) -> Tmux {
-    start_under(sb, sh, "", env, before, after)
-}
-
-/// `start`, the shell run by `wrapper` (strace).
-fn start_under(
-    sb: &Sandbox,
-    sh: Sh,
-    wrapper: &str,
-    env: &str,
-    before: &[&str],
-    after: &[&str],
-) -> Tmux {
-    let path = format!(
-        "{}:{}",
-        support::bin().parent().unwrap().display(),
-        std::env::var("PATH").unwrap()
-    );
-    let t = Tmux::start(&format!(
-        "cd '{home}' && exec env -i HOME='{home}' PATH='{path}' TERM=xterm-256color LANG=C.UTF-8 AWS_ENDPOINT_URL_SSO='{url}' AWS_ENDPOINT_URL_SSO_OIDC='{url}' {env} {wrapper}{argv}",
-        home = sb.home().display(),
-        url = sb.server.url(),
-        argv = sh.argv()
-    ));
-    t.line(sh.plain_prompt());
-    for l in before {
-        t.line(l);
-    }
-    t.line(&sh.install());
-    for l in after {
-        t.line(l);
-    }
-    t.run("true");
-    t
-}
-
-/// The status `cmd` left, as the shell reports it.
-fn status(t: &Tmux, sh: Sh, cmd: &str) -> i32 {
-    let out = t.run(&sh.with_status(cmd));
-    out.lines()
-        .rev()
-        .find_map(|l| l.trim_end().rsplit_once("st=").map(|(_, n)| n))
-        .unwrap_or_else(|| panic!("no status line in {out:?}"))
-        .parse()
-        .unwrap()
-}
-
-fn show(t: &Tmux, sh: Sh, var: &str) -> String {
-    let out = t.run(&sh.show(var));
-    let line = out
-        .lines()
-        .find(|l| l.starts_with("V=["))
-        .unwrap_or_else(|| panic!("no V= line in {out:?}"));
-    line.trim_end()
-        .trim_start_matches("V=[")
-        .trim_end_matches(']')
-        .to_string()
-}
-
-fn last_line(screen: &str) -> &str {
-    screen
-        .lines()
-        .rev()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or_default()
-        .trim_end()
 }
 
 /// Runs a command and returns the prompt drawn after it (the last line, ending in `$`, or `>`
@@ -202,18 +77,6 @@ fn statuses(sh: Sh) {
     assert_eq!(status(&t, sh, "use-profile --clear"), 127);
 }
 
-fn bash_statuses() {
-    statuses(Bash);
-}
-
-fn zsh_statuses() {
-    statuses(Zsh);
-}
-
-fn fish_statuses() {
-    statuses(Fish);
-}
-
 fn set_env(sh: Sh, name: &str, value: &str) -> String {
     match sh {
         Fish => format!("set -gx {name} {value}"),
@@ -270,18 +133,6 @@ fn users_region_is_kept(sh: Sh) {
         regions(&t),
         ("us-west-1".to_string(), "us-west-1".to_string())
     );
-}
-
-fn bash_users_region_is_kept() {
-    users_region_is_kept(Bash);
-}
-
-fn zsh_users_region_is_kept() {
-    users_region_is_kept(Zsh);
-}
-
-fn fish_users_region_is_kept() {
-    users_region_is_kept(Fish);
 }
 
 /// Names that are code or prompt escapes in some shell, each a profile with role ReadOnly.
@@ -606,18 +457,6 @@ fn under_starship(sh: Sh) {
     }
 }
 
-fn bash_under_starship() {
-    under_starship(Bash);
-}
-
-fn zsh_under_starship() {
-    under_starship(Zsh);
-}
-
-fn fish_under_starship() {
-    under_starship(Fish);
-}
-
 // Item: STARSHIP_SHELL inherited from a parent with starship does not hide the segment.
 fn inherited_starship_shell(sh: Sh) {
     have_shell(sh);
@@ -626,18 +465,6 @@ fn inherited_starship_shell(sh: Sh) {
     t.run("use-profile koa-dev-customer");
     let p = fresh_prompt(&t);
     assert_eq!(segments(&p), ["koa-dev-customer"], "{}: {p:?}", sh.name());
-}
-
-fn bash_inherited_starship_shell() {
-    inherited_starship_shell(Bash);
-}
-
-fn zsh_inherited_starship_shell() {
-    inherited_starship_shell(Zsh);
-}
-
-fn fish_inherited_starship_shell() {
-    inherited_starship_shell(Fish);
 }
 
 /// Draws prompts until the last one satisfies `pred` (for up to `secs`); returns it.
@@ -718,18 +545,6 @@ fn refresh_never_stalls_the_prompt(sh: Sh) {
     for noise in ["[1]", "Done", "has ended", "Job 1"] {
         assert!(!screen.contains(noise), "{noise}: {screen}");
     }
-}
-
-fn bash_refresh_never_stalls_the_prompt() {
-    refresh_never_stalls_the_prompt(Bash);
-}
-
-fn zsh_refresh_never_stalls_the_prompt() {
-    refresh_never_stalls_the_prompt(Zsh);
-}
-
-fn fish_refresh_never_stalls_the_prompt() {
-    refresh_never_stalls_the_prompt(Fish);
 }
 
 // The exit codes the hooks act on: 4 needs a sign-in, 5 could not reach Identity Center.
@@ -903,25 +718,9 @@ fn stuck_refresh_is_given_up(sh: Sh) {
     );
 }
 
-fn bash_stuck_refresh_is_given_up() {
-    stuck_refresh_is_given_up(Bash);
-}
-
-fn zsh_stuck_refresh_is_given_up() {
-    stuck_refresh_is_given_up(Zsh);
-}
-
-fn fish_stuck_refresh_is_given_up() {
-    stuck_refresh_is_given_up(Fish);
-}
-
 crate::tests![
-    bash_statuses,
-    zsh_statuses,
-    fish_statuses,
-    bash_users_region_is_kept,
-    zsh_users_region_is_kept,
-    fish_users_region_is_kept,
+    statuses for all,
+    users_region_is_kept for all,
     bash_hostile_names_are_shown_as_they_are,
     zsh_hostile_names_are_shown_as_they_are,
     fish_hostile_names_are_shown_as_they_are,
@@ -930,20 +729,12 @@ crate::tests![
     bash_segment_survives_prompt_commands_that_rebuild_ps1,
     zsh_segment_survives_a_vcs_info_precmd_added_later,
     fish_segment_survives_a_fish_prompt_defined_later,
-    bash_under_starship,
-    zsh_under_starship,
-    fish_under_starship,
-    bash_inherited_starship_shell,
-    zsh_inherited_starship_shell,
-    fish_inherited_starship_shell,
-    bash_refresh_never_stalls_the_prompt,
-    zsh_refresh_never_stalls_the_prompt,
-    fish_refresh_never_stalls_the_prompt,
+    under_starship for all,
+    inherited_starship_shell for all,
+    refresh_never_stalls_the_prompt for all,
     export_exit_codes_tell_login_needed_from_offline,
     zsh_p10k_segment,
     bash_starship_snippet_shows_login_needed,
     zsh_starship_snippet_shows_login_needed,
-    bash_stuck_refresh_is_given_up,
-    zsh_stuck_refresh_is_given_up,
-    fish_stuck_refresh_is_given_up,
+    stuck_refresh_is_given_up for all,
 ];

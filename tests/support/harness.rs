@@ -16,31 +16,43 @@ use std::sync::Mutex;
 
 use libtest_mimic::{Arguments, Completion, Failed, Trial};
 
+use super::interactive::{self, Sh};
+
 /// One registered test.
 pub struct Test {
     pub name: &'static str,
-    pub run: fn(),
+    pub run: Runner,
     /// Run only on request (`--ignored`): helpers that a test starts as a child process.
     pub ignored: bool,
 }
 
+/// How a test is run.
+pub enum Runner {
+    Plain(fn()),
+    /// Once per shell of the table in `interactive.rs`.
+    EachShell(fn(Sh)),
+}
+
 /// Lists a module's tests as its `TESTS`. An entry may carry `#[cfg(...)]`; `name = ignored`
-/// marks a helper run only when asked for by name. A test function that is not listed is dead
-/// code, which the lints reject.
+/// marks a helper run only when asked for by name; `name for all` runs `fn name(sh: Sh)` once
+/// per interactive shell. A test function that is not listed is dead code, which the lints
+/// reject.
 #[macro_export]
 macro_rules! tests {
-    ($($(#[$m:meta])* $name:ident $(= $flag:ident)?),* $(,)?) => {
+    ($($(#[$m:meta])* $name:ident $(= $flag:ident)? $(for $all:ident)?),* $(,)?) => {
         pub(crate) const TESTS: $crate::support::harness::Module = $crate::support::harness::Module {
             path: module_path!(),
             tests: &[$($(#[$m])* $crate::support::harness::Test {
                 name: stringify!($name),
-                run: $name,
+                run: $crate::tests!(@run $name $($all)?),
                 ignored: $crate::tests!(@flag $($flag)?),
             },)*],
         };
     };
     (@flag) => { false };
     (@flag ignored) => { true };
+    (@run $name:ident) => { $crate::support::harness::Runner::Plain($name) };
+    (@run $name:ident all) => { $crate::support::harness::Runner::EachShell($name) };
 }
 
 /// A test module: its path (`tests::export`) and its tests.
@@ -137,13 +149,29 @@ static SKIPS: Mutex<BTreeMap<(String, String), Vec<String>>> = Mutex::new(BTreeM
 
 /// Runs the listed modules' tests as libtest-mimic trials and prints the skip summary.
 pub fn main(modules: &[Module]) -> ! {
-    let args = Arguments::from_args();
+    let (args, filters) = arguments();
     install_quiet_skip_hook();
-    let trials = modules
+    let trials: Vec<Trial> = modules
         .iter()
         .flat_map(|m| {
             let module = m.path.split_once("::").map_or(m.path, |(_, rest)| rest);
-            m.tests.iter().map(move |t| trial(module, t))
+            m.tests.iter().flat_map(move |t| match t.run {
+                Runner::Plain(f) => vec![trial(format!("{module}::{}", t.name), t, f)],
+                Runner::EachShell(f) => interactive::ALL
+                    .iter()
+                    .map(|&sh| {
+                        let name = format!("{module}::{}::{}", t.name, sh.name());
+                        trial(name, t, move || f(sh))
+                    })
+                    .collect(),
+            })
+        })
+        .filter(|t: &Trial| {
+            filters.is_empty()
+                || filters.iter().any(|f| match args.exact {
+                    true => t.name() == f,
+                    false => t.name().contains(f.as_str()),
+                })
         })
         .collect();
     let conclusion = libtest_mimic::run(&args, trials);
@@ -167,11 +195,37 @@ pub fn main(modules: &[Module]) -> ! {
     conclusion.exit()
 }
 
-fn trial(module: &str, t: &'static Test) -> Trial {
-    let name = format!("{module}::{}", t.name);
+/// libtest-mimic's arguments, with the name filters taken out: the standard harness takes
+/// several (`cargo test -- init:: prompts::`), libtest-mimic one.
+fn arguments() -> (Arguments, Vec<String>) {
+    const TAKES_VALUE: &[&str] = &[
+        "--test-threads",
+        "--skip",
+        "--color",
+        "--format",
+        "--logfile",
+    ];
+    let mut rest = Vec::new();
+    let mut filters = Vec::new();
+    let mut argv = std::env::args();
+    rest.extend(argv.next());
+    while let Some(arg) = argv.next() {
+        if TAKES_VALUE.contains(&arg.as_str()) {
+            rest.push(arg);
+            rest.extend(argv.next());
+        } else if arg.starts_with('-') {
+            rest.push(arg);
+        } else {
+            filters.push(arg);
+        }
+    }
+    (Arguments::from_iter(rest), filters)
+}
+
+fn trial(name: String, t: &Test, run: impl FnOnce() + Send + 'static) -> Trial {
     let full = name.clone();
     Trial::ignorable_test(name, move || {
-        match panic::catch_unwind(AssertUnwindSafe(t.run)) {
+        match panic::catch_unwind(AssertUnwindSafe(run)) {
             Ok(()) => Ok(Completion::Completed),
             Err(payload) => match payload.downcast::<Skip>() {
                 Ok(skip) => {

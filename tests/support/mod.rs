@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod harness;
+pub mod interactive;
 pub mod shells;
 pub mod standin;
 pub mod tmux;
