@@ -1,6 +1,7 @@
 //! The rendered `init` hooks, over the whole option matrix (prompt on/off x picker key x
 //! `--cmd`), pass each shell's strictest checker: `shellcheck --enable=all` (bash), `zsh -n`,
-//! `fish --no-execute` and `fish_indent --check` (fish), and the PowerShell parser. The
+//! `fish --no-execute` and `fish_indent --check` (fish), nushell loading it, and the PowerShell
+//! parser. The
 //! templates themselves (with placeholders) are also in `fish_indent`'s style.
 
 use crate::support;
@@ -17,6 +18,7 @@ fn matrix(shell: &str) -> Vec<Vec<String>> {
         "bash" => "\\C-g",
         "zsh" => "^G",
         "fish" => "\\cg",
+        "nu" => "ctrl+g",
         _ => "Ctrl+g",
     };
     let mut out = Vec::new();
@@ -98,6 +100,30 @@ fn fish_template_is_in_fish_indent_style() {
     check("fish_indent", &["--check"], &template).unwrap();
 }
 
+/// nushell has no parse-only mode: each hook is loaded with `source` (it only defines commands
+/// and hooks), which must succeed without a word on stderr (deprecations are warnings there).
+fn nu_hook_loads_without_errors_or_warnings() {
+    let nu = support::require("nu");
+    let sb = Sandbox::new();
+    let file = sb.home().join("hook.nu");
+    for args in matrix("nu") {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        std::fs::write(&file, sb.ok(&args)).unwrap();
+        let mut cmd = Command::new(&nu);
+        sb.clean_env(&mut cmd);
+        let out = cmd
+            .args(["--no-config-file", "--commands"])
+            .arg(format!("source '{}'", file.display()))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success() && out.stderr.is_empty(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
 fn powershell_hook_parses() {
     let sb = Sandbox::new();
     for args in matrix("powershell") {
@@ -112,5 +138,6 @@ crate::tests![
     zsh_hook_parses,
     fish_hook_parses_and_is_in_fish_indent_style,
     fish_template_is_in_fish_indent_style,
+    nu_hook_loads_without_errors_or_warnings,
     powershell_hook_parses,
 ];

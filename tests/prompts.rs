@@ -7,7 +7,7 @@ use crate::support::tmux;
 
 use std::time::Duration;
 
-use support::interactive::{last_line, show, start, start_under, status, Bash, Fish, Sh, Zsh};
+use support::interactive::{last_line, show, start, start_under, status, Bash, Fish, Nu, Sh, Zsh};
 use support::Sandbox;
 use tmux::Tmux;
 
@@ -78,10 +78,7 @@ fn statuses(sh: Sh) {
 }
 
 fn set_env(sh: Sh, name: &str, value: &str) -> String {
-    match sh {
-        Fish => format!("set -gx {name} {value}"),
-        _ => format!("export {name}={value}"),
-    }
+    sh.export(name, value)
 }
 
 // Item: a region the user set (in .bashrc, before the hook) is never taken over or removed.
@@ -185,7 +182,7 @@ fn hostile_names_are_shown_as_they_are(sh: Sh, options: &[&str]) {
                 ("SSO_ENV_AUTO_REFRESH", "0"),
                 ("SSO_ENV_EXPIRES_AT", far),
                 ("SSO_ENV_ROLE_NAME", "ReadOnly"),
-                ("SSO_ENV_PROFILE", &format!("'{name}'")),
+                ("SSO_ENV_PROFILE", name),
             ] {
                 t.run(&set_env(sh, var, value));
             }
@@ -195,7 +192,7 @@ fn hostile_names_are_shown_as_they_are(sh: Sh, options: &[&str]) {
                 "{} with {opt:?}: profile {name:?} shows as {prompt:?}",
                 sh.name()
             );
-            t.run(&set_env(sh, "SSO_ENV_PROFILE", "''"));
+            t.run(&set_env(sh, "SSO_ENV_PROFILE", ""));
         }
         assert!(!t.screen().contains("uid="), "{}", t.screen());
     }
@@ -220,6 +217,10 @@ fn zsh_hostile_names_are_shown_as_they_are() {
 
 fn fish_hostile_names_are_shown_as_they_are() {
     hostile_names_are_shown_as_they_are(Fish, &["true"]);
+}
+
+fn nu_hostile_names_are_shown_as_they_are() {
+    hostile_names_are_shown_as_they_are(Nu, &["true"]);
 }
 
 /// The segments in a prompt line: `(profile ` occurrences for the sandbox's profiles.
@@ -501,7 +502,7 @@ fn refresh_never_stalls_the_prompt(sh: Sh) {
     let noclobber = match sh {
         Bash => "set -o noclobber",
         Zsh => "setopt no_clobber",
-        Fish => "true",
+        Fish | Nu => "true",
     };
     let t = start(&sb, sh, "", &[noclobber], &[]);
     t.run("use-profile koa-dev-customer");
@@ -719,22 +720,23 @@ fn stuck_refresh_is_given_up(sh: Sh) {
 }
 
 crate::tests![
-    statuses for all,
+    statuses for [Bash, Zsh, Fish],
     users_region_is_kept for all,
     bash_hostile_names_are_shown_as_they_are,
     zsh_hostile_names_are_shown_as_they_are,
     fish_hostile_names_are_shown_as_they_are,
+    nu_hostile_names_are_shown_as_they_are,
     zsh_segment_survives_venv_and_resourced_zshrc,
     bash_segment_survives_venv,
     bash_segment_survives_prompt_commands_that_rebuild_ps1,
     zsh_segment_survives_a_vcs_info_precmd_added_later,
     fish_segment_survives_a_fish_prompt_defined_later,
-    under_starship for all,
+    under_starship for [Bash, Zsh, Fish],
     inherited_starship_shell for all,
-    refresh_never_stalls_the_prompt for all,
+    refresh_never_stalls_the_prompt for [Bash, Zsh, Fish],
     export_exit_codes_tell_login_needed_from_offline,
     zsh_p10k_segment,
     bash_starship_snippet_shows_login_needed,
     zsh_starship_snippet_shows_login_needed,
-    stuck_refresh_is_given_up for all,
+    stuck_refresh_is_given_up for [Bash, Zsh, Fish],
 ];

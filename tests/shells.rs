@@ -154,6 +154,28 @@ fn fish_carries_hostile_values() {
     }
 }
 
+fn nu_carries_hostile_values() {
+    shells::require("nu");
+    let sb = hostile_sandbox();
+    for (profile, region) in cases() {
+        let out = export(&sb, "nu", profile, region);
+        assert!(
+            out.status.success(),
+            "{profile:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let ev = shells::eval_nu(&out.stdout, &[("AWS_SECURITY_TOKEN", "stale")]);
+        check(
+            &sb,
+            &ev,
+            profile,
+            region,
+            &format!("nu {profile:?} / {region:?}"),
+        );
+        assert_eq!(ev.status, 0, "{}", ev.describe());
+    }
+}
+
 fn powershell_output_parses_to_exactly_the_values() {
     let sb = hostile_sandbox();
     let key = sb.ok(&["export", "koa-dev-customer", "--format", "json"]);
@@ -339,6 +361,7 @@ crate::tests![
     zsh_carries_hostile_values,
     dash_carries_hostile_values,
     fish_carries_hostile_values,
+    nu_carries_hostile_values,
     powershell_output_parses_to_exactly_the_values,
     cmd_carries_what_it_can_and_refuses_the_rest,
     unset_output_removes_everything_in_each_shell,

@@ -16,7 +16,7 @@ use std::sync::Mutex;
 
 use libtest_mimic::{Arguments, Completion, Failed, Trial};
 
-use super::interactive::{self, Sh};
+use super::interactive::Sh;
 
 /// One registered test.
 pub struct Test {
@@ -29,22 +29,22 @@ pub struct Test {
 /// How a test is run.
 pub enum Runner {
     Plain(fn()),
-    /// Once per shell of the table in `interactive.rs`.
-    EachShell(fn(Sh)),
+    /// Once per shell listed, from the table in `interactive.rs`.
+    EachShell(fn(Sh), &'static [Sh]),
 }
 
 /// Lists a module's tests as its `TESTS`. An entry may carry `#[cfg(...)]`; `name = ignored`
 /// marks a helper run only when asked for by name; `name for all` runs `fn name(sh: Sh)` once
-/// per interactive shell. A test function that is not listed is dead code, which the lints
-/// reject.
+/// per interactive shell, `name for [Bash, Zsh]` for those only (a test of what the others do
+/// another way). A test function that is not listed is dead code, which the lints reject.
 #[macro_export]
 macro_rules! tests {
-    ($($(#[$m:meta])* $name:ident $(= $flag:ident)? $(for $all:ident)?),* $(,)?) => {
+    ($($(#[$m:meta])* $name:ident $(= $flag:ident)? $(for $shells:tt)?),* $(,)?) => {
         pub(crate) const TESTS: $crate::support::harness::Module = $crate::support::harness::Module {
             path: module_path!(),
             tests: &[$($(#[$m])* $crate::support::harness::Test {
                 name: stringify!($name),
-                run: $crate::tests!(@run $name $($all)?),
+                run: $crate::tests!(@run $name $($shells)?),
                 ignored: $crate::tests!(@flag $($flag)?),
             },)*],
         };
@@ -52,7 +52,15 @@ macro_rules! tests {
     (@flag) => { false };
     (@flag ignored) => { true };
     (@run $name:ident) => { $crate::support::harness::Runner::Plain($name) };
-    (@run $name:ident all) => { $crate::support::harness::Runner::EachShell($name) };
+    (@run $name:ident all) => {
+        $crate::support::harness::Runner::EachShell($name, $crate::support::interactive::ALL)
+    };
+    (@run $name:ident [$($sh:ident),*]) => {
+        $crate::support::harness::Runner::EachShell(
+            $name,
+            &[$($crate::support::interactive::Sh::$sh),*],
+        )
+    };
 }
 
 /// A test module: its path (`tests::export`) and its tests.
@@ -157,7 +165,7 @@ pub fn main(modules: &[Module]) -> ! {
             let module = m.path.split_once("::").map_or(m.path, |(_, rest)| rest);
             m.tests.iter().flat_map(move |t| match t.run {
                 Runner::Plain(f) => vec![trial(format!("{module}::{}", t.name), t, f)],
-                Runner::EachShell(f) => interactive::ALL
+                Runner::EachShell(f, shells) => shells
                     .iter()
                     .map(|&sh| {
                         let name = format!("{module}::{}::{}", t.name, sh.name());

@@ -13,19 +13,26 @@ pub enum Sh {
     Bash,
     Zsh,
     Fish,
+    Nu,
 }
 
-pub use Sh::{Bash, Fish, Zsh};
+pub use Sh::{Bash, Fish, Nu, Zsh};
 
 /// Every shell with an `init` hook that runs here (PowerShell is parsed, cmd runs under wine:
 /// see `shells.rs`).
-pub const ALL: &[Sh] = &[Bash, Zsh, Fish];
+pub const ALL: &[Sh] = &[Bash, Zsh, Fish, Nu];
 
 /// What a shell cannot do, which some tests are about.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Lacks {
     /// No clock builtin: the prompt runs `date` to know the time left.
     ClockBuiltin,
+    /// No `eval`: the hook is saved to a file and sourced (nushell).
+    Eval,
+    /// No completion of sso-env's own arguments from the hook (nushell: only `use-profile`).
+    SsoEnvCompletion,
+    /// What is typed before a prompt is lost (reedline): each line waits for the one before.
+    Typeahead,
 }
 
 impl Sh {
@@ -35,6 +42,7 @@ impl Sh {
             Bash => "bash",
             Zsh => "zsh",
             Fish => "fish",
+            Nu => "nu",
         }
     }
 
@@ -44,6 +52,7 @@ impl Sh {
             Bash => "bash --norc --noprofile -i",
             Zsh => "zsh -f -i",
             Fish => "fish --no-config -i",
+            Nu => "nu --no-config-file",
         }
     }
 
@@ -53,6 +62,7 @@ impl Sh {
             Bash => "PS1='$ '",
             Zsh => "PROMPT='$ '",
             Fish => "function fish_prompt; printf '$ '; end",
+            Nu => "$env.config.show_banner = false; $env.config.show_hints = false; $env.PROMPT_COMMAND = {|| '' }; $env.PROMPT_COMMAND_RIGHT = ''; $env.PROMPT_INDICATOR = '$ '",
         }
     }
 
@@ -60,15 +70,32 @@ impl Sh {
     pub fn completion_setup(self) -> Option<&'static str> {
         match self {
             Zsh => Some("autoload -Uz compinit && compinit -u"),
-            Bash | Fish => None,
+            Bash | Fish | Nu => None,
         }
     }
 
-    /// The line a user puts in the startup file, for `bin`.
-    pub fn install_line(self, bin: &str) -> String {
+    /// The lines that install the hook made by `bin init SHELL ARGS`, as a user types them
+    /// (nushell: saved to `file`, then sourced).
+    pub fn install_lines(self, bin: &str, args: &str, file: &str) -> Vec<String> {
+        let name = self.name();
         match self {
-            Bash | Zsh => format!("eval \"$({bin} init {})\"", self.name()),
-            Fish => format!("{bin} init fish | source"),
+            Bash | Zsh => vec![format!("eval \"$({bin} init {name} {args})\"")],
+            Fish => vec![format!("{bin} init fish {args} | source")],
+            Nu => vec![
+                format!("^'{bin}' init nu {args} | save -f '{file}'"),
+                format!("source '{file}'"),
+            ],
+        }
+    }
+
+    /// Prints `marker` on a line of its own; the typed command differs from it.
+    pub fn echo(self) -> fn(&str) -> String {
+        match self {
+            Nu => |m| {
+                let (a, b) = m.split_at(m.len() / 2);
+                format!("print ('{a}' + '{b}')")
+            },
+            Bash | Zsh | Fish => super::tmux::posix_echo,
         }
     }
 
@@ -78,6 +105,7 @@ impl Sh {
             Bash => ".bashrc",
             Zsh => ".zshrc",
             Fish => ".config/fish/config.fish",
+            Nu => ".config/nushell/config.nu",
         }
     }
 
@@ -87,12 +115,14 @@ impl Sh {
             Bash => "\\C-g",
             Zsh => "^G",
             Fish => "\\cg",
+            Nu => "ctrl+g",
         }
     }
 
     pub fn lacks(self, what: Lacks) -> bool {
         match what {
             Lacks::ClockBuiltin => self == Fish,
+            Lacks::Eval | Lacks::SsoEnvCompletion | Lacks::Typeahead => self == Nu,
         }
     }
 
@@ -100,6 +130,7 @@ impl Sh {
     pub fn with_status(self, cmd: &str) -> String {
         match self {
             Fish => format!("{cmd}; echo st=$status"),
+            Nu => format!("{cmd}; print $'st=($env.LAST_EXIT_CODE)'"),
             Bash | Zsh => format!("{cmd}; echo st=$?"),
         }
     }
@@ -108,6 +139,7 @@ impl Sh {
     pub fn show(self, var: &str) -> String {
         match self {
             Fish => format!("printf 'V=[%s]\\n' \"${var}\""),
+            Nu => format!("print $'V=[($env.{var}? | default \"\")]'"),
             Bash | Zsh => format!("printf 'V=[%s]\\n' \"${{{var}-}}\""),
         }
     }
@@ -116,6 +148,7 @@ impl Sh {
     pub fn assign(self, var: &str, value: &str) -> String {
         match self {
             Fish => format!("set -g {var} {value}"),
+            Nu => format!("$env.{var} = '{value}'"),
             Bash | Zsh => format!("{var}={value}"),
         }
     }
@@ -124,6 +157,7 @@ impl Sh {
     pub fn unset(self, var: &str) -> String {
         match self {
             Fish => format!("set -e {var}"),
+            Nu => format!("hide-env -i {var}"),
             Bash | Zsh => format!("unset {var}"),
         }
     }
@@ -132,7 +166,43 @@ impl Sh {
     pub fn read_line(self, var: &str) -> String {
         match self {
             Fish => format!("read -l {var}"),
+            Nu => format!("let {var} = (input)"),
             Bash | Zsh => format!("read -r {var}"),
+        }
+    }
+
+    /// `value` as a string literal of the shell.
+    pub fn quote(self, value: &str) -> String {
+        match self {
+            Bash | Zsh => format!("'{}'", value.replace('\'', "'\\''")),
+            Fish => format!("'{}'", value.replace('\\', "\\\\").replace('\'', "\\'")),
+            Nu => {
+                let mut hashes = "#".to_string();
+                while value.contains(&format!("'{hashes}")) {
+                    hashes.push('#');
+                }
+                format!("r{hashes}'{value}'{hashes}")
+            }
+        }
+    }
+
+    /// Sets and exports a variable to `value`.
+    pub fn export(self, var: &str, value: &str) -> String {
+        let value = self.quote(value);
+        match self {
+            Fish => format!("set -gx {var} {value}"),
+            Nu => format!("$env.{var} = {value}"),
+            Bash | Zsh => format!("export {var}={value}"),
+        }
+    }
+
+    /// Makes the hook try a refresh at the next prompt: its last try a minute ago, as far as
+    /// it knows (the hooks' own state).
+    pub fn retry_now(self) -> String {
+        match self {
+            Fish => format!("set -g __sso_env_last_try {}", self.seconds_ago(61)),
+            Nu => format!("$env.__sso_env.last_try = {}", self.seconds_ago(61)),
+            Bash | Zsh => format!("__sso_env_last_try={}", self.seconds_ago(61)),
         }
     }
 
@@ -140,6 +210,7 @@ impl Sh {
     pub fn seconds_ago(self, secs: u64) -> String {
         match self {
             Fish => format!("(math (date +%s) - {secs})"),
+            Nu => format!("((date now | into int) // 1_000_000_000 - {secs})"),
             Bash | Zsh => format!("$((EPOCHSECONDS - {secs}))"),
         }
     }
@@ -180,25 +251,26 @@ pub fn start_full(
         super::bin().parent().unwrap().display(),
         std::env::var("PATH").unwrap()
     );
-    let t = Tmux::start(&format!(
+    let mut t = Tmux::start(&format!(
         "cd '{home}' && exec env -i HOME='{home}' PATH='{path}' TERM=xterm-256color LANG=C.UTF-8 AWS_ENDPOINT_URL_SSO='{url}' AWS_ENDPOINT_URL_SSO_OIDC='{url}' AWS_ENDPOINT_URL_STS='{url}' {env} {wrapper}{argv}",
         home = sb.home().display(),
         url = sb.server.url(),
         argv = sh.argv()
     ));
-    t.line(sh.plain_prompt());
-    for l in before {
-        t.line(l);
-    }
+    t.echo = sh.echo();
     let bin = super::bin();
-    let install = sh.install_line(bin.to_str().unwrap());
-    t.line(&install.replacen(
-        &format!(" init {}", sh.name()),
-        &format!(" init {} {init_args}", sh.name()),
-        1,
-    ));
-    for l in after {
-        t.line(l);
+    let file = sb.home().join("sso-env-hook.nu");
+    let install = sh.install_lines(bin.to_str().unwrap(), init_args, file.to_str().unwrap());
+    let lines = std::iter::once(sh.plain_prompt().to_string())
+        .chain(before.iter().map(|l| l.to_string()))
+        .chain(install)
+        .chain(after.iter().map(|l| l.to_string()));
+    for line in lines {
+        if sh.lacks(Lacks::Typeahead) {
+            t.run(&line);
+        } else {
+            t.line(&line);
+        }
     }
     t.run("true");
     t
