@@ -418,7 +418,31 @@ fn picker_key(sh: Sh) {
     assert_eq!(show(&t, sh, "AWS_PROFILE"), "legacy-style");
 }
 
+/// nushell, as its issue asks: a profile named like code is data in the hook, the prompt and
+/// the environment, and --clear removes what use-profile set.
+fn nu_profile_named_like_code_stays_data() {
+    let sb = sandbox();
+    let name = "x$(touch PWNED)`id`;y";
+    sb.write_config(&format!(
+        "{}\n[profile \"{name}\"]\nsso_session = koa\nsso_account_id = 931827427725\nsso_role_name = ReadOnly\n",
+        support::CONFIG
+    ));
+    let t = interactive::start(&sb, Sh::Nu, "", &[], &[]);
+    t.run(&format!("use-profile {}", Sh::Nu.quote(name)));
+    assert_eq!(show(&t, Sh::Nu, "AWS_PROFILE"), name);
+    assert!(!show(&t, Sh::Nu, "AWS_ACCESS_KEY_ID").is_empty());
+    t.wait_for("the name in the prompt", |s| {
+        last_line(s).starts_with(&format!("({name} ReadOnly "))
+    });
+    t.run("use-profile --clear");
+    assert_eq!(show(&t, Sh::Nu, "AWS_PROFILE"), "");
+    assert_eq!(show(&t, Sh::Nu, "AWS_SESSION_TOKEN"), "");
+    assert!(!sb.home().join("PWNED").exists(), "{}", t.screen());
+    assert!(!t.screen().contains("uid="), "{}", t.screen());
+}
+
 crate::tests![
+    nu_profile_named_like_code_stays_data,
     everyday_flow for all,
     bash_prompt_starts_no_process,
     zsh_prompt_starts_no_process,
