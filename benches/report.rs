@@ -179,7 +179,7 @@ fn main() {
     let floor_again = sample(runs / 2, || time_program(&sb, "/bin/true", &[]));
     rows.push(
         Row::new("export, warm, 10,000 + 10,000 credentials", &both_warm)
-            .versus("/bin/true", &floor_again),
+            .of_floor("/bin/true", &floor_again),
     );
     notes.push(format!(
         "10,000 profiles + 10,000 credentials sections ({:.2} MB + {:.2} MB), warm export: {:.3} ms above the floor",
