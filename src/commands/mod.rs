@@ -37,7 +37,10 @@ fn credentials_for(
         credentials::set_mfa_code(code);
     }
     let name = config::chosen_profile(profile);
-    let source = credentials::resolve(&Config::load()?, &name)?;
+    let source = match profile {
+        Some(_) => credentials::resolve(&Config::load()?, &name)?,
+        None => credentials::resolve_unnamed(&Config::load()?, &name)?,
+    };
     let creds = source.get(OnDemand::detect(no_login))?;
     Ok((source, creds))
 }

@@ -6,21 +6,25 @@
 
 mod assume_role;
 pub(crate) mod env;
+mod login;
 mod process;
 mod sso;
 mod static_keys;
+mod web_identity;
 
 use std::fmt;
 
 use crate::error::{shown, Error, Result};
 use crate::keys::Credentials;
 use crate::local::assume_role_cache::Args;
-use crate::local::config::{Config, Parsed, ProfileView};
+use crate::local::config::{Config, File, Parsed, ProfileView};
 
 pub(crate) use assume_role::set_mfa_code;
 use assume_role::{AssumeRoleSource, Via};
+use login::LoginSource;
 use process::ProcessSource;
 use static_keys::StaticSource;
+use web_identity::WebIdentitySource;
 
 pub(crate) use sso::{session_token, SsoSource, REFRESH_WINDOW_SECS, TOKEN_MIN_SECS};
 
@@ -89,14 +93,36 @@ pub(crate) fn resolve(config: &Config, name: &str) -> Result<Box<dyn Source>> {
     resolve_in(&config.parse()?, name)
 }
 
+/// The source behind `name` when the command was not given a profile (it came from
+/// `AWS_PROFILE` or is `default`): botocore then also reads the web-identity settings from the
+/// environment (`AWS_WEB_IDENTITY_TOKEN_FILE`, `AWS_ROLE_ARN`, `AWS_ROLE_SESSION_NAME`), and
+/// they need no profile at all.
+pub(crate) fn resolve_unnamed(config: &Config, name: &str) -> Result<Box<dyn Source>> {
+    crate::remote::net::for_profile(name);
+    resolve_with(&config.parse()?, name, true)
+}
+
 /// The source behind `name` in a config already parsed (`profiles` resolves many).
 pub(crate) fn resolve_in(parsed: &Parsed<'_>, name: &str) -> Result<Box<dyn Source>> {
-    let p = parsed.view(name)?;
+    resolve_with(parsed, name, false)
+}
+
+fn resolve_with(parsed: &Parsed<'_>, name: &str, env: bool) -> Result<Box<dyn Source>> {
+    let p = match parsed.view(name) {
+        Ok(p) => p,
+        Err(e) => {
+            return match WebIdentitySource::find(name, None, env, None, None) {
+                Some(source) => Ok(Box::new(source?)),
+                None => Err(e),
+            }
+        }
+    };
     let region = region_of(&p);
     let mut r = Resolver {
         parsed,
         sts_region: region.clone(),
         visited: vec![name.to_string()],
+        env,
     };
     r.top(&p, region)
 }
@@ -120,20 +146,29 @@ struct Resolver<'a, 'c> {
     sts_region: Option<String>,
     /// Profiles met on the way down, to refuse a loop with its chain named.
     visited: Vec<String>,
+    /// Web-identity settings from the environment count (the asked-for profile, unnamed).
+    env: bool,
 }
 
 impl Resolver<'_, '_> {
     /// The profile a command asked for: a role when it has `role_arn`, else its own kind.
     fn top(&mut self, p: &ProfileView<'_>, region: Option<String>) -> Result<Box<dyn Source>> {
         if is_role(p) {
+            // Source profiles never read the environment (botocore's disable_env_vars).
+            self.env = false;
             return self.role(p, region);
         }
         self.leaf(p, region)
     }
 
-    /// A profile that is not used as a role: Identity Center, then keys, then a process
-    /// (botocore's profile providers in order).
+    /// A profile that is not used as a role: botocore's profile providers in order: web
+    /// identity, Identity Center, the credentials file's keys, an `aws login` session, a
+    /// process, the config's keys.
     fn leaf(&mut self, p: &ProfileView<'_>, region: Option<String>) -> Result<Box<dyn Source>> {
+        let (env, sts_region) = (std::mem::take(&mut self.env), self.sts_region.clone());
+        if let Some(w) = WebIdentitySource::find(p.name, Some(p), env, region.clone(), sts_region) {
+            return Ok(Box::new(w?));
+        }
         let sso_keys = [
             "sso_session",
             "sso_start_url",
@@ -144,15 +179,29 @@ impl Resolver<'_, '_> {
         if sso_keys.iter().any(|k| p.has(k)) {
             return Ok(Box::new(SsoSource::new(self.parsed.sso_profile(p.name)?)));
         }
-        if p.has("aws_access_key_id") || p.has("aws_secret_access_key") {
-            return Ok(Box::new(StaticSource::new(p, region)?));
+        if static_keys::has_keys_in(p, File::Credentials) {
+            return Ok(Box::new(StaticSource::new(p, File::Credentials, region)?));
+        }
+        if let Some(session) = p.get("login_session").filter(|s| !s.is_empty()) {
+            return Ok(Box::new(LoginSource {
+                name: p.name.to_string(),
+                region,
+                call_region: self.sts_region.clone(),
+                session: session.to_string(),
+            }));
         }
         if let Some(cmd) = p.get("credential_process").filter(|c| !c.is_empty()) {
             let at = p.at("credential_process");
             return Ok(Box::new(ProcessSource::new(p.name, region, cmd, at)));
         }
+        if static_keys::has_keys_in(p, File::Config) {
+            return Ok(Box::new(StaticSource::new(p, File::Config, region)?));
+        }
+        if let Some(msg) = static_keys::lone_secret(p) {
+            return Err(Error::new(msg));
+        }
         Err(Error::new(format!(
-            "{}: profile {} has no credentials: no sso_session or sso_* keys, aws_access_key_id, role_arn or credential_process; add one, or for Identity Center run: sso-env configure",
+            "{}: profile {} has no credentials: no sso_session or sso_* keys, aws_access_key_id, role_arn, web_identity_token_file, login_session or credential_process; add one, or for Identity Center run: sso-env configure",
             p.at("region"),
             shown(p.name)
         )))

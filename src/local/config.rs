@@ -165,7 +165,45 @@ pub(crate) struct ProfileView<'p> {
     creds_path: &'p Path,
 }
 
+/// One of the two files a profile is read from.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum File {
+    Credentials,
+    Config,
+}
+
 impl<'p> ProfileView<'p> {
+    /// A key's value in one file's section only (botocore reads keys as a set per file).
+    pub(crate) fn get_in(&self, file: File, key: &str) -> Option<&'p str> {
+        self.section(file).and_then(|s| s.get(key))
+    }
+
+    /// The path of `file`, for messages.
+    pub(crate) fn path_of(&self, file: File) -> &'p Path {
+        match file {
+            File::Credentials => self.creds_path,
+            File::Config => self.config_path,
+        }
+    }
+
+    /// `path:line` of a key in `file` (of its section when the key is absent there).
+    pub(crate) fn at_in(&self, file: File, key: &str) -> String {
+        let line = self
+            .section(file)
+            .map(|s| s.entry(key).map_or(s.line, |e| e.line));
+        match line {
+            Some(l) => format!("{}:{l}", self.path_of(file).display()),
+            None => self.path_of(file).display().to_string(),
+        }
+    }
+
+    fn section(&self, file: File) -> Option<&'p Section<'p>> {
+        match file {
+            File::Credentials => self.creds,
+            File::Config => self.config,
+        }
+    }
+
     /// A key's value, from the credentials file first.
     pub(crate) fn get(&self, key: &str) -> Option<&'p str> {
         let get = |s: Option<&'p Section<'p>>| s.and_then(|s| s.get(key));
@@ -308,13 +346,15 @@ impl<'c> Parsed<'c> {
     /// Profiles of any kind that give credentials (Identity Center, a role, keys, a process),
     /// from both files: what `use-profile`, completion and the picker offer.
     pub(crate) fn usable_profile_names(&self) -> Vec<String> {
-        const KEYS: [&str; 6] = [
+        const KEYS: [&str; 8] = [
             "sso_session",
             "sso_start_url",
             "sso_account_id",
             "role_arn",
             "aws_access_key_id",
             "credential_process",
+            "web_identity_token_file",
+            "login_session",
         ];
         self.profile_names()
             .into_iter()

@@ -7,6 +7,7 @@ pub(crate) mod config;
 pub(crate) mod config_edit;
 pub(crate) mod fsutil;
 pub mod ini;
+pub(crate) mod login_cache;
 pub(crate) mod paths;
 pub(crate) mod profile_setting;
 pub(crate) mod pyjson;

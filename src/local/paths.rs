@@ -129,6 +129,14 @@ pub(crate) fn role_cache_dir() -> Result<PathBuf> {
     Ok(home()?.join(".aws").join("cli").join("cache"))
 }
 
+/// `~/.aws/login/cache` or `$AWS_LOGIN_CACHE_DIRECTORY`: the sessions of `aws login`.
+pub(crate) fn login_cache_dir() -> Result<PathBuf> {
+    match std::env::var_os("AWS_LOGIN_CACHE_DIRECTORY") {
+        Some(p) if !p.is_empty() => expand(&p),
+        _ => Ok(home()?.join(".aws").join("login").join("cache")),
+    }
+}
+
 /// Our own lock files, kept out of the shared cache directories so that other tools that
 /// sweep those directories (e.g. `aws sso logout`) never see a file they do not expect.
 pub(crate) fn lock_dir() -> Result<PathBuf> {

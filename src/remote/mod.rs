@@ -6,5 +6,6 @@ pub(crate) mod net;
 pub(crate) mod oidc;
 pub(crate) mod portal;
 pub(crate) mod sdk;
+pub(crate) mod signin;
 pub(crate) mod sts;
 pub(crate) mod vanity;

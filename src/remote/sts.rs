@@ -91,3 +91,55 @@ pub(crate) fn assume_role(
         assumed_id: user.map(|u| u.assumed_role_id().to_string()),
     })
 }
+
+/// AssumeRoleWithWebIdentity: unsigned (the token is the proof), as botocore sends it.
+pub(crate) fn assume_role_with_web_identity(
+    region: Option<&str>,
+    role_arn: &str,
+    session_name: &str,
+    token: &str,
+) -> Result<Entry, StsError> {
+    let region = region.unwrap_or("us-east-1");
+    let endpoint = sdk::endpoint_for("STS", "sts", region);
+    let result = sdk::block_on(async {
+        // The operation has no auth scheme in the model: with no credentials it is sent unsigned.
+        let conf = sdk::config(region).await?;
+        let client = aws_sdk_sts::Client::new(&conf);
+        Ok::<_, Error>(
+            client
+                .assume_role_with_web_identity()
+                .role_arn(role_arn)
+                .role_session_name(session_name)
+                .web_identity_token(token)
+                .send()
+                .await,
+        )
+    })
+    .and_then(|r| r)?;
+    let out = result.map_err(|e| StsError {
+        code: match &e {
+            SdkError::ServiceError(se) => se.err().code().map(String::from),
+            _ => None,
+        },
+        detail: sdk::describe(&e, &endpoint),
+    })?;
+    let missing = || {
+        StsError::from(Error::new(format!(
+            "{endpoint} answered without credentials"
+        )))
+    };
+    let c = out.credentials().ok_or_else(missing)?;
+    let expiration = c.expiration().secs();
+    let user = out.assumed_role_user();
+    Ok(Entry {
+        credentials: Credentials {
+            access_key_id: c.access_key_id().to_string(),
+            secret_access_key: c.secret_access_key().to_string(),
+            session_token: Some(c.session_token().to_string()),
+            expiration: Some(expiration),
+        },
+        expiration,
+        assumed_arn: user.map(|u| u.arn().to_string()),
+        assumed_id: user.map(|u| u.assumed_role_id().to_string()),
+    })
+}
