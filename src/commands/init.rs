@@ -137,7 +137,17 @@ pub(crate) fn startup_line(kind: ShellKind, exe: &str, args: &[String]) -> Resul
             ))
         })
     };
-    let mut words = vec![lit(exe)?, "init".to_string()];
+    // PowerShell's `&` takes a quoted path.
+    let program = match kind {
+        ShellKind::Powershell => shell.literal(exe).map_err(|r| {
+            Error::new(format!(
+                "cannot write {exe:?} in a PowerShell profile: {}",
+                r.0
+            ))
+        })?,
+        _ => lit(exe)?,
+    };
+    let mut words = vec![program, "init".to_string()];
     for a in args {
         words.push(lit(a)?);
     }
