@@ -14,6 +14,7 @@ mod export;
 mod formats;
 mod hooks_lint;
 mod init;
+mod init_install;
 mod login;
 mod logout;
 mod packaging;
@@ -55,6 +56,7 @@ fn main() {
         formats::TESTS,
         hooks_lint::TESTS,
         init::TESTS,
+        init_install::TESTS,
         login::TESTS,
         logout::TESTS,
         packaging::TESTS,

@@ -129,6 +129,16 @@ fn section_span(text: &str, header: &str) -> Option<(usize, usize)> {
 /// Reads the file (missing: empty), applies `change`, keeps a backup and replaces the real
 /// file atomically when the text changed.
 fn edit(path: &Path, change: impl FnOnce(&str) -> String) -> Result<()> {
+    edit_with(path, true, change).map(|_| ())
+}
+
+/// Like the config edits, for a file of the user's that needs no backup (a shell startup file
+/// gets or loses one line, shown to the user): `true` when the text changed.
+pub(crate) fn rewrite(path: &Path, change: impl FnOnce(&str) -> String) -> Result<bool> {
+    edit_with(path, false, change)
+}
+
+fn edit_with(path: &Path, backup: bool, change: impl FnOnce(&str) -> String) -> Result<bool> {
     let real = real_path(path)?;
     let old = fsutil::read_optional(&real)?.unwrap_or_default();
     let old = String::from_utf8(old).map_err(|_| {
@@ -139,12 +149,12 @@ fn edit(path: &Path, change: impl FnOnce(&str) -> String) -> Result<()> {
     })?;
     let new = change(&old);
     if new == old {
-        return Ok(());
+        return Ok(false);
     }
-    if !old.is_empty() {
+    if backup && !old.is_empty() {
         fsutil::write_private(&backup_path(path), old.as_bytes())?;
     }
-    replace(&real, new.as_bytes())
+    replace(&real, new.as_bytes()).map(|()| true)
 }
 
 /// Where `path` really is: symlinks followed (relative targets against the link's folder).

@@ -13,4 +13,5 @@ pub(crate) mod profile_setting;
 pub(crate) mod pyjson;
 pub(crate) mod role_cache;
 pub(crate) mod sso_cache;
+pub(crate) mod startup_file;
 pub(crate) mod validate;
