@@ -1024,3 +1024,33 @@ fn bash_strict_options_survive_a_running_refresh() {
 fn zsh_strict_options_survive_a_running_refresh() {
     strict_options_survive_a_running_refresh(Zsh);
 }
+
+// Item (issue 21.12): keys within a minute of expiry when a command is typed are refreshed
+// before it runs (the prompt before it had no reason to: its last try was a moment ago).
+fn expiring_keys_are_refreshed_before_the_command(sh: Sh) {
+    have_shell(sh);
+    let sb = sandbox();
+    let t = start(&sb, sh, "", &[], &[]);
+    t.run("use-profile koa-dev-customer");
+    let real = show(&t, sh, "SSO_ENV_EXPIRES_AT");
+    t.run(match sh {
+        Fish => "set -gx SSO_ENV_EXPIRES_AT (math (date +%s) + 30); set -g __sso_env_last_try (date +%s)",
+        _ => "export SSO_ENV_EXPIRES_AT=$((EPOCHSECONDS + 30)); __sso_env_last_try=$EPOCHSECONDS",
+    });
+    assert_eq!(show(&t, sh, "SSO_ENV_EXPIRES_AT"), real, "{}", sh.name());
+}
+
+#[test]
+fn bash_expiring_keys_are_refreshed_before_the_command() {
+    expiring_keys_are_refreshed_before_the_command(Bash);
+}
+
+#[test]
+fn zsh_expiring_keys_are_refreshed_before_the_command() {
+    expiring_keys_are_refreshed_before_the_command(Zsh);
+}
+
+#[test]
+fn fish_expiring_keys_are_refreshed_before_the_command() {
+    expiring_keys_are_refreshed_before_the_command(Fish);
+}
