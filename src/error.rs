@@ -17,6 +17,9 @@ pub(crate) const EXIT_LOGIN_NEEDED: i32 = 4;
 /// Exit code when Identity Center could not be reached (connection failed or timed out): the
 /// prompt hooks show `offline`.
 pub(crate) const EXIT_OFFLINE: i32 = 5;
+/// Exit code when a role needs a new MFA code and `--no-login` forbids asking for one: the
+/// prompt hooks' background refresh shows `mfa-needed`.
+pub(crate) const EXIT_MFA_NEEDED: i32 = 6;
 
 impl Error {
     /// An error with exit code 1.

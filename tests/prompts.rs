@@ -719,7 +719,111 @@ fn stuck_refresh_is_given_up(sh: Sh) {
     );
 }
 
+fn fish_starship_snippet_shows_login_needed() {
+    // Item (issue 21.11): fish under starship still refreshes (before, it returned at once).
+    starship_snippet_shows_login_needed(Fish);
+}
+
+// Item (issue 21.14): a profile named after its role shows the name once.
+fn name_once_when_profile_is_the_role(sh: Sh) {
+    have_shell(sh);
+    let sb = sandbox();
+    let mut config = support::CONFIG.to_string();
+    config.push_str(
+        "\n[profile ReadOnly]\nsso_session = koa\nsso_account_id = 931827427725\nsso_role_name = ReadOnly\n",
+    );
+    sb.write_config(&config);
+    let t = start(&sb, sh, "", &[], &[]);
+    assert_eq!(status(&t, sh, "use-profile ReadOnly"), 0);
+    let p = fresh_prompt(&t);
+    assert!(
+        p.starts_with("(ReadOnly 59m) ") || p.starts_with("(ReadOnly 1h00m) "),
+        "{}: {p:?}",
+        sh.name()
+    );
+}
+
+fn bash_name_once_when_profile_is_the_role() {
+    name_once_when_profile_is_the_role(Bash);
+}
+
+fn zsh_name_once_when_profile_is_the_role() {
+    name_once_when_profile_is_the_role(Zsh);
+}
+
+fn fish_name_once_when_profile_is_the_role() {
+    name_once_when_profile_is_the_role(Fish);
+}
+
+// Item (issue 21.10): `set -eu` (bash) / err_exit and nounset (zsh) before the hook line: the
+// segment is installed, and a prompt drawn while a refresh runs does not close the shell.
+fn strict_options_survive_a_running_refresh(sh: Sh) {
+    have_shell(sh);
+    let sb = sandbox();
+    sb.server.set_role_credentials_ttl(Duration::from_secs(300));
+    let strict = match sh {
+        Bash => "set -eu",
+        _ => "setopt err_exit nounset",
+    };
+    let t = start(&sb, sh, "", &[strict], &[]);
+    t.run("use-profile koa-dev-customer");
+    sb.server
+        .set_delay("GetRoleCredentials", Duration::from_secs(5));
+    retry_now(&t, sh);
+    for _ in 0..3 {
+        let p = fresh_prompt(&t);
+        assert!(p.starts_with("(koa-dev-customer "), "{p:?}");
+    }
+    sb.server.clear_faults();
+    assert!(t.run("echo still-here").contains("still-here"));
+}
+
+fn bash_strict_options_survive_a_running_refresh() {
+    strict_options_survive_a_running_refresh(Bash);
+}
+
+fn zsh_strict_options_survive_a_running_refresh() {
+    strict_options_survive_a_running_refresh(Zsh);
+}
+
+// Item (issue 21.12): keys within a minute of expiry when a command is typed are refreshed
+// before it runs (the prompt before it had no reason to: its last try was a moment ago).
+fn expiring_keys_are_refreshed_before_the_command(sh: Sh) {
+    have_shell(sh);
+    let sb = sandbox();
+    let t = start(&sb, sh, "", &[], &[]);
+    t.run("use-profile koa-dev-customer");
+    let real = show(&t, sh, "SSO_ENV_EXPIRES_AT");
+    t.run(match sh {
+        Fish => "set -gx SSO_ENV_EXPIRES_AT (math (date +%s) + 30); set -g __sso_env_last_try (date +%s)",
+        _ => "export SSO_ENV_EXPIRES_AT=$((EPOCHSECONDS + 30)); __sso_env_last_try=$EPOCHSECONDS",
+    });
+    assert_eq!(show(&t, sh, "SSO_ENV_EXPIRES_AT"), real, "{}", sh.name());
+}
+
+fn bash_expiring_keys_are_refreshed_before_the_command() {
+    expiring_keys_are_refreshed_before_the_command(Bash);
+}
+
+fn zsh_expiring_keys_are_refreshed_before_the_command() {
+    expiring_keys_are_refreshed_before_the_command(Zsh);
+}
+
+fn fish_expiring_keys_are_refreshed_before_the_command() {
+    expiring_keys_are_refreshed_before_the_command(Fish);
+}
+
 crate::tests![
+    fish_starship_snippet_shows_login_needed,
+    bash_name_once_when_profile_is_the_role,
+    zsh_name_once_when_profile_is_the_role,
+    fish_name_once_when_profile_is_the_role,
+    bash_strict_options_survive_a_running_refresh,
+    zsh_strict_options_survive_a_running_refresh,
+    bash_expiring_keys_are_refreshed_before_the_command,
+    zsh_expiring_keys_are_refreshed_before_the_command,
+    fish_expiring_keys_are_refreshed_before_the_command,
+
     statuses for [Bash, Zsh, Fish],
     users_region_is_kept for all,
     bash_hostile_names_are_shown_as_they_are,

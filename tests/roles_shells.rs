@@ -51,7 +51,12 @@ fn seed_layout(sh: Sh) {
     );
     assert_eq!(show(&t, sh, "AWS_PROFILE"), "platform-developer");
     assert_eq!(show(&t, sh, "SSO_ENV_ACCOUNT_ID"), "760097843905");
-    t.wait_text("(platform-developer platform-developer ");
+    // The role is called as the profile: the name once (issue 21, item 14).
+    let screen = t.wait_text("(platform-developer ");
+    assert!(
+        !screen.contains("(platform-developer platform-developer "),
+        "{screen}"
+    );
 
     // Again: the cache, no call.
     sb.server.clear_log();

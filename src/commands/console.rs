@@ -25,7 +25,7 @@ pub(crate) struct Console {
     /// The console page to open.
     #[arg(long, value_name = "URL")]
     destination: Option<String>,
-    /// Never start a sign-in; fail with the command to run instead.
+    /// Never start a sign-in or ask for an MFA code; fail with the command to run instead.
     #[arg(long)]
     no_login: bool,
     /// The MFA code for a role with mfa_serial (else it is asked on the terminal).

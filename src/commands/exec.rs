@@ -32,7 +32,7 @@ pub(crate) struct Exec {
     /// Region to set instead of $AWS_REGION or the profile's.
     #[arg(long)]
     region: Option<String>,
-    /// Never start a sign-in; fail with the command to run instead.
+    /// Never start a sign-in or ask for an MFA code; fail with the command to run instead.
     #[arg(long)]
     no_login: bool,
     /// Give the command a local credential endpoint (the ECS container-credentials protocol

@@ -9,7 +9,7 @@ use crate::shell::{self, Format};
 
 #[derive(Args)]
 #[command(
-    after_help = "Examples:\n  eval \"$(sso-env export koa-dev-customer)\"          # bash, zsh, sh\n  sso-env export koa-dev-customer --format fish | source\n  sso-env export --format json                        # $AWS_PROFILE or default\n\nPROFILE defaults to $AWS_PROFILE, then $AWS_DEFAULT_PROFILE, then 'default'.\n\nExit codes: 4 when a sign-in is needed and may not be started here (--no-login, or no\nterminal), 5 when Identity Center could not be reached (network error or timeout)."
+    after_help = "Examples:\n  eval \"$(sso-env export koa-dev-customer)\"          # bash, zsh, sh\n  sso-env export koa-dev-customer --format fish | source\n  sso-env export --format json                        # $AWS_PROFILE or default\n\nPROFILE defaults to $AWS_PROFILE, then $AWS_DEFAULT_PROFILE, then 'default'.\n\nExit codes: 4 when a sign-in is needed and may not be started here (--no-login, or no\nterminal), 5 when Identity Center could not be reached (network error or timeout), 6 when a\nrole needs a new MFA code and --no-login forbids asking for it."
 )]
 pub(crate) struct Export {
     /// Profile in ~/.aws/config or ~/.aws/credentials.
@@ -20,7 +20,7 @@ pub(crate) struct Export {
     /// Region to export instead of $AWS_REGION or the profile's.
     #[arg(long)]
     region: Option<String>,
-    /// Never start a sign-in; fail with the command to run instead.
+    /// Never start a sign-in or ask for an MFA code; fail with the command to run instead.
     #[arg(long)]
     no_login: bool,
     /// The MFA code for a role with mfa_serial (else it is asked on the terminal).

@@ -7,7 +7,7 @@
 use std::sync::OnceLock;
 
 use super::{Identity, OnDemand, Source};
-use crate::error::{shown, Error, Result};
+use crate::error::{shown, Error, Result, EXIT_MFA_NEEDED};
 use crate::keys::Credentials;
 use crate::local::assume_role_cache::{self as cache, arn_account, Args};
 use crate::local::fsutil;
@@ -116,6 +116,16 @@ impl Source for AssumeRoleSource {
     }
 }
 
+/// `--no-login` and a role that needs a new MFA code: said at once, the terminal left alone.
+fn mfa_needed(serial: &str, profile: &str) -> Error {
+    let p = shown(profile);
+    Error::new(format!(
+        "profile {p} needs a new MFA code for {} (--no-login asks for none); run: sso-env export {p} --mfa-code CODE",
+        shown(serial)
+    ))
+    .with_code(EXIT_MFA_NEEDED)
+}
+
 fn source_refused(e: &StsError) -> bool {
     matches!(
         e.code.as_deref(),
@@ -135,6 +145,9 @@ impl AssumeRoleSource {
         let code = match &self.args.serial_number {
             Some(serial) => Some(match MFA_CODE.get() {
                 Some(c) => c.clone(),
+                None if matches!(on_demand, OnDemand::Never) => {
+                    return Err(mfa_needed(serial, &self.name))
+                }
                 None => crate::term::mfa::ask(serial, &shown(&self.name))?,
             }),
             None => None,

@@ -33,8 +33,11 @@ pub(crate) use sso::{session_token, SsoSource, REFRESH_WINDOW_SECS, TOKEN_MIN_SE
 pub(crate) enum OnDemand {
     /// Yes (a person is at a terminal).
     Login,
-    /// No: fail fast with the command to run.
+    /// No: fail fast with the command to run (an MFA code may still be asked on the terminal).
     Fail,
+    /// Nothing interactive at all (`--no-login`): no sign-in and no MFA prompt, so that a
+    /// background refresh never reads the terminal.
+    Never,
 }
 
 impl OnDemand {
@@ -45,7 +48,9 @@ impl OnDemand {
     pub(crate) fn detect(no_login: bool) -> OnDemand {
         use std::io::IsTerminal;
         let interactive = std::io::stderr().is_terminal();
-        if !no_login && interactive && std::env::var_os("CI").is_none() {
+        if no_login {
+            OnDemand::Never
+        } else if interactive && std::env::var_os("CI").is_none() {
             OnDemand::Login
         } else {
             OnDemand::Fail

@@ -158,7 +158,7 @@ pub(crate) fn session_token(
             eprintln!("sso-env: {why}; signing in to {label}");
             signin::login(sso, &label, signin::Options::default())
         }
-        OnDemand::Fail => {
+        OnDemand::Fail | OnDemand::Never => {
             Err(Error::new(format!("{why} ({label}); run: {hint}")).with_code(EXIT_LOGIN_NEEDED))
         }
     }

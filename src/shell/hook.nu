@@ -7,7 +7,8 @@
 # Defines {{cmd}} (switch this shell to an AWS SSO profile), completion of profile names,
 # a prompt segment "(profile role 52m)" and auto-refresh of credentials close to expiry.
 # Drawing the prompt starts no process (the clock is `date now`); the refresh runs as a
-# background job whose result the prompt after it applies.
+# background job whose result the prompt after it applies; it never reads the terminal (an MFA
+# role shows `mfa-needed`).
 
 const __sso_env_exe = {{exe}}
 const __sso_env_prompt = {{prompt}}
@@ -87,7 +88,10 @@ def sso_env_prompt_segment [] {
     if $notice != "" {
         $when = $"($when) ($notice)"
     }
-    $"\(($profile) ($env.SSO_ENV_ROLE_NAME? | default '') ($when)\) "
+    let role = ($env.SSO_ENV_ROLE_NAME? | default "")
+    # The name once when profile and role are called the same.
+    let who = if $role == "" or $role == $profile { $profile } else { $"($profile) ($role)" }
+    $"\(($who) ($when)\) "
 }
 
 def __sso_env_now [] {
@@ -147,6 +151,7 @@ def --env __sso_env_collect [] {
         }
         {{exit_login_needed}} => { $env.SSO_ENV_NOTICE = "login-needed" }
         {{exit_offline}} => { $env.SSO_ENV_NOTICE = "offline" }
+        {{exit_mfa_needed}} => { $env.SSO_ENV_NOTICE = "mfa-needed" }
         _ => { $env.SSO_ENV_NOTICE = "refresh-failed" }
     }
 }

@@ -4,12 +4,15 @@
 //! command's name, prompt on or off, the thresholds), each written as a literal of that shell.
 
 use super::{Shell, ShellKind};
-use crate::error::{Error, Result, EXIT_LOGIN_NEEDED, EXIT_OFFLINE};
+use crate::error::{Error, Result, EXIT_LOGIN_NEEDED, EXIT_MFA_NEEDED, EXIT_OFFLINE};
 
 /// Under this much time left the prompt marks the credentials (`!`) and refreshes them.
 pub(crate) const WARN_SECS: i64 = 600;
 /// The prompt tries a refresh at most this often.
 pub(crate) const RETRY_SECS: i64 = 60;
+/// Keys expired (or within a minute of it) when a command is about to run are refreshed first,
+/// waiting at most this long; a slower refresh goes on in the background.
+pub(crate) const FOREGROUND_SECS: i64 = 2;
 
 pub(crate) struct Options {
     /// The command the hook defines (`use-profile`).
@@ -85,6 +88,8 @@ pub(crate) fn render(kind: ShellKind, opts: &Options) -> Result<String> {
         .replace("{{warn_secs}}", &WARN_SECS.to_string())
         .replace("{{retry_secs}}", &RETRY_SECS.to_string())
         .replace("{{exit_login_needed}}", &EXIT_LOGIN_NEEDED.to_string())
+        .replace("{{fg_secs}}", &FOREGROUND_SECS.to_string())
+        .replace("{{exit_mfa_needed}}", &EXIT_MFA_NEEDED.to_string())
         .replace("{{exit_offline}}", &EXIT_OFFLINE.to_string());
     Ok(match shell.newline() {
         "\n" => out,

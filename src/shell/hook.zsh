@@ -10,7 +10,7 @@ zmodload zsh/datetime 2>/dev/null
 typeset -g __sso_env_exe={{exe}}
 typeset -g __sso_env_prompt={{prompt}}
 typeset -g __sso_env_segment='' __sso_env_job='' __sso_env_dir
-typeset -gi __sso_env_last_try=0
+typeset -gi __sso_env_last_try=0 __sso_env_seq
 
 {{cmd}}() {
     local __sso_env_out __sso_env_name
@@ -38,7 +38,7 @@ typeset -gi __sso_env_last_try=0
     # Applied only when export succeeded: a failure leaves this shell as it was.
     __sso_env_out="$("$__sso_env_exe" export --format zsh -- "$__sso_env_name")" || return
     eval "$__sso_env_out"
-    __sso_env_job=''
+    __sso_env_drop
     unset SSO_ENV_NOTICE
     __sso_env_precmd
 }
@@ -49,7 +49,7 @@ typeset -gi __sso_env_last_try=0
 # refresh succeeds.
 __sso_env_update() {
     local -i now left
-    local when
+    local when role
     __sso_env_collect
     if [[ -z ${SSO_ENV_PROFILE-} ]]; then
         __sso_env_segment=''
@@ -80,23 +80,51 @@ __sso_env_update() {
         printf -v when '%dh%02dm' $(( left / 3600 )) $(( left % 3600 / 60 ))
     fi
     [[ -n ${SSO_ENV_NOTICE-} ]] && when="$when $SSO_ENV_NOTICE"
-    __sso_env_segment="(${SSO_ENV_PROFILE} ${SSO_ENV_ROLE_NAME-} ${when}) "
+    # A profile named after its role shows the name once.
+    role=${SSO_ENV_ROLE_NAME-}
+    [[ $role != "$SSO_ENV_PROFILE" ]] || role=''
+    __sso_env_segment="(${SSO_ENV_PROFILE} ${role:+$role }${when}) "
     return 0
 }
 
 # Starts `export --no-login` in the background (`&!`: no job, no messages), so that no prompt
-# waits for the network. Its output and status go to a private directory (mktemp -d: 0700).
+# waits for the network (and nothing reads the terminal: an MFA role says exit {{exit_mfa_needed}} instead
+# of asking). Its output and status go to a private directory (mktemp -d: 0700), in files named
+# by the refresh's number (N.out, N.status), and `current` names the refresh this shell waits
+# for: a refresh it stopped waiting for (a switch to another profile) removes its result
+# unread, so a late one never lands on the profile switched to.
 __sso_env_refresh() {
     if [[ -z $__sso_env_dir || ! -d $__sso_env_dir ]]; then
         __sso_env_dir=$(mktemp -d) || return 0
     fi
+    (( ++__sso_env_seq ))
+    print -r -- $__sso_env_seq >| "$__sso_env_dir/current" || return 0
     __sso_env_job=$SSO_ENV_PROFILE
-    : >| "$__sso_env_dir/status"
     (
+        # Not the user's options: a failing export must still report its status.
+        emulate zsh
+        setopt null_glob
         umask 077
-        "$__sso_env_exe" export --no-login --format zsh -- "$__sso_env_job" >| "$__sso_env_dir/out" 2>/dev/null
-        print -r -- $? >| "$__sso_env_dir/status"
+        local f=$__sso_env_dir/$__sso_env_seq cur rc
+        rm -f -- $__sso_env_dir/*.(out|status)
+        "$__sso_env_exe" export --no-login --format zsh -- "$__sso_env_job" >| "$f.out" 2>/dev/null
+        rc=$?
+        read -r cur < "$__sso_env_dir/current"
+        if [[ $cur == $__sso_env_seq ]]; then
+            print -r -- $rc >| "$f.status"
+        else
+            rm -f -- "$f.out"
+        fi
     ) </dev/null >/dev/null 2>&1 &!
+    return 0
+}
+
+# Stops waiting for a refresh under way (this shell switched profile): its result is dropped.
+__sso_env_drop() {
+    __sso_env_job=''
+    if [[ -n $__sso_env_dir && -d $__sso_env_dir ]]; then
+        : >| "$__sso_env_dir/current"
+    fi
     return 0
 }
 
@@ -104,22 +132,55 @@ __sso_env_refresh() {
 # codes: {{exit_login_needed}} needs a sign-in, {{exit_offline}} could not reach Identity Center).
 __sso_env_collect() {
     [[ -n $__sso_env_job ]] || return 0
-    local rc=''
-    [[ -r $__sso_env_dir/status ]] || return 0
-    read -r rc < "$__sso_env_dir/status"
+    local rc='' f=$__sso_env_dir/$__sso_env_seq
+    # The directory is gone (a tmp cleaner): that refresh cannot report; the next starts now.
+    if [[ ! -d $__sso_env_dir ]]; then
+        __sso_env_job=''
+        __sso_env_last_try=0
+        return 0
+    fi
+    [[ -r $f.status ]] || return 0
+    read -r rc < "$f.status" || rc=''
     [[ $rc == <-> ]] || return 0
     if [[ $__sso_env_job == "${SSO_ENV_PROFILE-}" ]]; then
         case $rc in
-            0) source "$__sso_env_dir/out"; unset SSO_ENV_NOTICE ;;
+            0) source "$f.out"; unset SSO_ENV_NOTICE ;;
             {{exit_login_needed}}) export SSO_ENV_NOTICE=login-needed ;;
             {{exit_offline}}) export SSO_ENV_NOTICE=offline ;;
+            {{exit_mfa_needed}}) export SSO_ENV_NOTICE=mfa-needed ;;
             *) export SSO_ENV_NOTICE=refresh-failed ;;
         esac
     fi
     # The credentials do not stay on disk.
-    : >| "$__sso_env_dir/out"
-    : >| "$__sso_env_dir/status"
+    : >| "$f.out"
     __sso_env_job=''
+    return 0
+}
+
+# Keys expired or about to (a laptop that slept, a shell left at its prompt) are refreshed
+# before the command runs (preexec), waiting {{fg_secs}} s at most; a slower refresh goes on in the
+# background for the next prompt. Credentials another shell already renewed are a few
+# milliseconds. zselect waits without a process.
+__sso_env_preexec() {
+    local -i now=$EPOCHSECONDS i
+    __sso_env_collect
+    [[ -n ${SSO_ENV_PROFILE-} && ${SSO_ENV_EXPIRES_AT-} == <-> && ${SSO_ENV_AUTO_REFRESH-1} != 0 ]] || return 0
+    (( SSO_ENV_EXPIRES_AT - now < 60 )) || return 0
+    # A refresh under way, or one that failed a moment ago, is not waited for again.
+    [[ -z $__sso_env_job ]] || return 0
+    [[ -z ${SSO_ENV_NOTICE-} ]] || (( now - __sso_env_last_try >= {{retry_secs}} )) || return 0
+    __sso_env_last_try=$now
+    __sso_env_refresh
+    zmodload zsh/zselect 2>/dev/null || true
+    for (( i = 0; i < {{fg_secs}} * 10; i++ )); do
+        [[ ! -e $__sso_env_dir/$__sso_env_seq.status ]] || break
+        if (( ${+builtins[zselect]} )); then
+            zselect -t 10 || true
+        else
+            sleep 0.1
+        fi
+    done
+    __sso_env_collect
     return 0
 }
 
@@ -172,6 +233,9 @@ __sso_env_place() {
 typeset -g __sso_env_placed __sso_env_subst
 if (( ${precmd_functions[(Ie)__sso_env_precmd]:-0} == 0 )); then
     precmd_functions+=(__sso_env_precmd)
+fi
+if (( ${preexec_functions[(Ie)__sso_env_preexec]:-0} == 0 )); then
+    preexec_functions+=(__sso_env_preexec)
 fi
 
 # powerlevel10k: add `sso_env` to POWERLEVEL9K_LEFT_PROMPT_ELEMENTS (or _RIGHT_) for profile,
