@@ -609,52 +609,86 @@ fn the_endpoint_refuses_what_is_not_a_small_get() {
     assert_eq!(server.wait().unwrap().code(), Some(0));
 }
 
+/// The seed's layout: a legacy Identity Center `[default]` and roles sourced from it.
+const SEED_CONFIG: &str = "\
+[default]
+sso_start_url = https://d-1234567890.awsapps.com/start
+sso_region = eu-west-1
+sso_account_id = 111111111111
+sso_role_name = ReadOnly
+region = eu-west-1
+";
+
+const SEED_CREDENTIALS: &str = "\
+[platform-developer]
+role_arn=arn:aws:iam::760097843905:role/platform-developer
+source_profile=default
+region=eu-west-1
+";
+
+/// What botocore in the command acts as, and how it got its credentials.
+const WHO: &str = r#"
+import botocore.session, json, os
+s = botocore.session.Session()
+c = s.get_credentials()
+arn = s.create_client('sts', region_name='eu-west-1').get_caller_identity()['Arn']
+other = botocore.session.Session(profile='platform-developer').get_config_variable('region')
+print(json.dumps({'method': c.method, 'arn': arn, 'config': os.environ.get('AWS_CONFIG_FILE'), 'other': other}))
+"#;
+
 #[test]
-fn a_default_profile_with_credentials_of_its_own_is_named() {
-    let sb = signed_in();
-    let quiet = sb.run(&["exec", "--server", "koa-dev-customer", "--", "true"]);
-    assert!(quiet.status.success());
+fn a_default_profile_with_credentials_of_its_own_does_not_shadow_the_endpoint() {
+    let sb = Sandbox::empty();
+    sb.write_config(SEED_CONFIG);
+    sb.write_credentials(SEED_CREDENTIALS);
+    sb.seed_token(support::START_URL, Duration::from_secs(3600));
+    let out = sb
+        .command(&[
+            "exec",
+            "--server",
+            "platform-developer",
+            "--",
+            "python3",
+            "-c",
+            WHO,
+        ])
+        .output()
+        .unwrap();
+    let v = json_out(&out);
+    assert_eq!(v["method"], "container-role", "{v}");
     assert!(
-        !String::from_utf8_lossy(&quiet.stderr).contains("profile 'default'"),
-        "{}",
-        String::from_utf8_lossy(&quiet.stderr)
+        v["arn"]
+            .as_str()
+            .unwrap()
+            .contains(":assumed-role/platform-developer/"),
+        "acts as the role asked for: {v}"
     );
-    // Keys in ~/.aws/credentials [default]: botocore prefers them to the endpoint, so say so.
-    let creds = sb.home().join(".aws/credentials");
-    std::fs::write(
-        &creds,
+    // The user's other profiles still resolve in the command.
+    assert_eq!(v["other"], "eu-west-1", "{v}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("warning"), "{stderr}");
+    // The copy of the config the command read is gone with it.
+    let copy = v["config"].as_str().expect("a config copy");
+    assert!(!std::path::Path::new(copy).exists(), "{copy} left behind");
+
+    // Keys in ~/.aws/credentials [default], beside an ordinary config: the same.
+    let sb = signed_in();
+    sb.write_credentials(
         "[default]\naws_access_key_id = AKIADEFAULTKEYS\naws_secret_access_key = x\n",
-    )
-    .unwrap();
+    );
     let out = exec_python(
         &sb,
         "import botocore.session; print(botocore.session.Session().get_credentials().method)",
     )
     .output()
     .unwrap();
-    assert!(out.status.success());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).trim(),
-        "shared-credentials-file"
-    );
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains(&format!(
-            "warning: profile 'default' has credentials of its own in {}",
-            creds.display()
-        )),
-        "{stderr}"
-    );
-    // The same for a config [default] that signs in by itself.
-    std::fs::remove_file(&creds).unwrap();
-    sb.write_config(&format!(
-        "{}\n[default]\nsso_session = koa\nsso_account_id = 111111111111\nsso_role_name = ReadOnly\n",
-        support::CONFIG
-    ));
-    let out = sb.run(&["exec", "--server", "koa-dev-customer", "--", "true"]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains(&format!("in {}", sb.config_path().display())),
-        "{stderr}"
+        "container-role"
     );
 }

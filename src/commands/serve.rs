@@ -10,7 +10,7 @@ use clap::Args;
 use super::{credentials_for, print, Run};
 use crate::credentials::env;
 use crate::error::{shown, Error, Result};
-use crate::server::{default_profile_warning, signals, Endpoint, Event};
+use crate::server::{isolate, signals, Endpoint, Event};
 use crate::shell::{self, Format};
 
 #[derive(Args)]
@@ -64,13 +64,16 @@ impl Run for Serve {
             credentials_for(self.profile.as_deref(), self.no_login, self.mfa_code)?;
         let region = env::export_region(source.as_ref(), self.region.as_deref());
         let mut endpoint = Endpoint::start(source, creds, SocketAddr::new(self.bind, self.port))?;
-        let vars = env::for_endpoint(endpoint.source(), &endpoint.url(), endpoint.token(), region);
+        // Kept while serving: the config copy the variables point at when `default` shadows.
+        let isolation = isolate(region.as_deref())?;
+        let mut vars =
+            env::for_endpoint(endpoint.source(), &endpoint.url(), endpoint.token(), region);
+        if let Some(i) = &isolation {
+            i.apply(&mut vars);
+        }
         let code = print(&shell::render(format, &vars)?)?;
         if code != 0 {
             return Ok(code);
-        }
-        if let Some(w) = default_profile_warning() {
-            eprintln!("sso-env: warning: {w}");
         }
         if !self.bind.is_loopback() {
             eprintln!("sso-env: warning: listening on {} over plain HTTP: anyone who can reach it and learns the token gets these credentials; SDKs themselves only accept loopback addresses in AWS_CONTAINER_CREDENTIALS_FULL_URI", self.bind);
