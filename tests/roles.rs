@@ -526,7 +526,7 @@ fn sts_errors_are_one_line() {
         .fail_next_with("AssumeRole", 1, 400, "ExpiredToken");
     let e = sb.fails(&["export", "r"]);
     assert!(
-        e.contains("ExpiredToken") && e.contains("renew them"),
+        e.contains("ExpiredToken") && e.contains("replace them"),
         "{e}"
     );
     // Nothing was cached on any failure.
@@ -917,4 +917,100 @@ fn a_role_sourced_from_a_credential_process() {
     assert_eq!(calls[0].caller_access_key_id, "AKIAPROCESS000000001");
     assert_eq!(var(&v, "AWS_ACCESS_KEY_ID"), calls[0].issued_access_key_id);
     assert_eq!(var(&v, "SSO_ENV_ROLE_NAME"), "p");
+}
+
+/// A role profile with keys to sign with, STS at `sts` (the stand-in unless given).
+fn role_on_keys(duration: &str) -> Sandbox {
+    let sb = Sandbox::empty();
+    sb.server
+        .add_static_keys("AKIABASE000000000001", "base-secret");
+    sb.write_credentials(
+        "[base]\naws_access_key_id = AKIABASE000000000001\naws_secret_access_key = base-secret\n",
+    );
+    sb.write_config(&format!(
+        "[profile r]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = base\n{duration}"
+    ));
+    sb
+}
+
+#[test]
+fn incomplete_or_expired_sts_answers_are_refused() {
+    let sb = role_on_keys("");
+    let only_key = "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><AssumeRoleResult><Credentials><AccessKeyId>ASIAONLYKEY</AccessKeyId></Credentials></AssumeRoleResult></AssumeRoleResponse>";
+    let truncated = "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><AssumeRoleResult><Credentials><AccessKeyId>ASIATRUNC</AccessKeyId><SecretAcc";
+    let expired = "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><AssumeRoleResult><Credentials><AccessKeyId>ASIAOLD</AccessKeyId><SecretAccessKey>s</SecretAccessKey><SessionToken>t</SessionToken><Expiration>2020-01-01T00:00:00Z</Expiration></Credentials></AssumeRoleResult></AssumeRoleResponse>";
+    for (body, want) in [
+        (only_key, "without SecretAccessKey"),
+        (truncated, ""),
+        (expired, "expired at 2020-01-01"),
+    ] {
+        sb.server.answer_next("AssumeRole", 1, 200, body);
+        let e = sb.fails(&["export", "r"]);
+        assert!(
+            e.contains("cannot assume role") && e.contains(want),
+            "{body}: {e}"
+        );
+        assert!(!sb.role_cache_dir().exists(), "nothing cached: {e}");
+    }
+    export_json(&sb, &["r"]);
+}
+
+#[test]
+fn duration_seconds_out_of_range_is_refused_not_wrapped() {
+    for d in ["4294968196", "-5", "60", "99999"] {
+        let sb = role_on_keys(&format!("duration_seconds = {d}\n"));
+        let e = sb.fails(&["export", "r"]);
+        assert!(
+            e.contains("duration_seconds") && e.contains(d) && e.contains("900 to 43200"),
+            "{d}: {e}"
+        );
+        assert!(sb.server.assume_role_calls().is_empty(), "{d}: not sent");
+    }
+}
+
+#[test]
+fn sts_unreachable_exits_offline_like_identity_center() {
+    let sb = role_on_keys("");
+    // A port nothing listens on.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let out = sb
+        .command(&["export", "r"])
+        .env("AWS_ENDPOINT_URL_STS", &url)
+        .output()
+        .unwrap();
+    let e = fails_cleanly(&out, "export r, STS unreachable");
+    assert_eq!(out.status.code(), Some(5), "{e}");
+    assert!(e.contains("cannot assume role"), "{e}");
+}
+
+#[test]
+fn refused_source_credentials_name_what_renews_them() {
+    // Static keys: no login renews them.
+    let sb = role_on_keys("");
+    sb.server
+        .fail_next_with("AssumeRole", 1, 403, "InvalidClientTokenId");
+    let e = sb.fails(&["export", "r"]);
+    assert!(!e.contains("NAME"), "{e}");
+    assert!(
+        !e.contains("sso-env login"),
+        "keys are not signed in to: {e}"
+    );
+    assert!(e.contains("profile 'base'"), "{e}");
+    // The seed: Identity Center under the role, so the login of that profile.
+    let sb = seed();
+    sb.server
+        .fail_next_with("AssumeRole", 2, 400, "ExpiredToken");
+    let e = sb.fails(&["export", "platform-developer"]);
+    assert!(e.contains("sso-env login --profile default"), "{e}");
+}
+
+#[test]
+fn a_credentials_file_error_names_its_own_header_form() {
+    let sb = role_on_keys("");
+    sb.write_credentials("aws_access_key_id = AKIAX\n[base\n");
+    let e = sb.fails(&["export", "r"]);
+    assert!(e.contains("credentials:1:"), "{e}");
+    assert!(e.contains("in the credentials file: [NAME]"), "{e}");
 }

@@ -7,7 +7,7 @@
 use std::sync::OnceLock;
 
 use super::{Identity, OnDemand, Source};
-use crate::error::{shown, Error, Result};
+use crate::error::{shown, Error, Result, EXIT_OFFLINE};
 use crate::keys::Credentials;
 use crate::local::assume_role_cache::{self as cache, arn_account, Args};
 use crate::local::fsutil;
@@ -72,6 +72,13 @@ impl Source for AssumeRoleSource {
             Via::Named(source) => chain.push(format!("({source})")),
         }
         chain
+    }
+
+    fn root(&self) -> (String, &'static str) {
+        match &self.via {
+            Via::Profile(s) => s.root(),
+            _ => (self.name.clone(), self.kind()),
+        }
     }
 
     fn cache_key(&self) -> Option<String> {
@@ -168,11 +175,12 @@ impl AssumeRoleSource {
             Some("AccessDenied") => format!(
                 "check that the role trusts {source}, and external_id / mfa_serial if it needs them"
             ),
-            Some("ExpiredToken" | "InvalidClientTokenId") => format!(
-                "the credentials of {source} were refused; renew them (e.g. sso-env login --profile NAME) and retry"
-            ),
+            Some("ExpiredToken" | "InvalidClientTokenId") => self.renew(&source),
             Some("Throttling") => "STS is throttling requests; wait a moment and try again".into(),
-            Some("ValidationError") => "check duration_seconds, role_session_name and external_id".into(),
+            Some("ValidationError") => {
+                "check duration_seconds, role_session_name and external_id".into()
+            }
+            _ if e.exit == EXIT_OFFLINE => "check the network and try again".into(),
             _ => "try again (SSO_ENV_LOG=debug shows the calls)".into(),
         };
         Error::new(format!(
@@ -181,6 +189,32 @@ impl AssumeRoleSource {
             shown(&self.name),
             e.detail
         ))
+        .with_code(e.exit)
+    }
+}
+
+impl AssumeRoleSource {
+    /// What renews the source's refused credentials: a sign-in only where there is one.
+    fn renew(&self, source: &str) -> String {
+        let refused = format!("the credentials of {source} were refused");
+        let Via::Profile(s) = &self.via else {
+            return format!("{refused}; replace them with current ones and retry");
+        };
+        let (root, kind) = s.root();
+        match kind {
+            "sso" => format!(
+                "{refused}; run {} and retry",
+                super::LoginHint::Profile(root)
+            ),
+            "process" => format!(
+                "{refused}; check what the credential_process of profile {} prints",
+                shown(&root)
+            ),
+            _ => format!(
+                "{refused}; the keys of profile {} are expired or revoked: replace them with current ones",
+                shown(&root)
+            ),
+        }
     }
 }
 
