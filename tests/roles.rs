@@ -1014,3 +1014,91 @@ fn a_credentials_file_error_names_its_own_header_form() {
     assert!(e.contains("credentials:1:"), "{e}");
     assert!(e.contains("in the credentials file: [NAME]"), "{e}");
 }
+
+/// A profile `name` whose credential_process prints `json` (and its arguments, one a line,
+/// to args.txt).
+fn process_profile(sb: &Sandbox, name: &str, json: &str, args: &str) -> String {
+    let script = sb.home().join(format!("{name}.sh"));
+    let argfile = sb.home().join(format!("{name}.args"));
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$@\" > '{}'\ncat <<'EOF'\n{json}\nEOF\n",
+            argfile.display()
+        ),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    format!(
+        "[profile {name}]\ncredential_process = {} {args}\n",
+        script.display()
+    )
+}
+
+#[test]
+fn credential_process_answers_are_read_as_botocore_reads_them() {
+    let sb = Sandbox::empty();
+    let past = process_profile(
+        &sb,
+        "past",
+        r#"{"Version": 1, "AccessKeyId": "AKIAP", "SecretAccessKey": "s", "Expiration": "2020-01-01T00:00:00Z"}"#,
+        "",
+    );
+    let numeric = process_profile(
+        &sb,
+        "numeric",
+        r#"{"Version": 1, "AccessKeyId": "AKIAN", "SecretAccessKey": "s", "Expiration": 4102444800}"#,
+        "--x #arg 'a b'",
+    );
+    sb.write_config(&format!("{past}\n{numeric}"));
+    let e = sb.fails(&["export", "past"]);
+    assert!(
+        e.contains("profile 'past'") && e.contains("expired at 2020-01-01"),
+        "{e}"
+    );
+    // botocore fails on a numeric Expiration; never take it for keys that do not expire.
+    let e = sb.fails(&["export", "numeric"]);
+    assert!(
+        e.contains("profile 'numeric'") && e.contains("not an ISO 8601 string (4102444800)"),
+        "{e}"
+    );
+    // shlex.split without comments: `#arg` is an argument, as botocore passes it.
+    let args = std::fs::read_to_string(sb.home().join("numeric.args")).unwrap();
+    assert_eq!(args, "--x\n#arg\na b\n");
+}
+
+#[test]
+fn a_role_whose_process_exports_the_same_role_is_refused_not_deadlocked() {
+    let sb = Sandbox::empty();
+    let exe = support::bin();
+    sb.write_config(&format!(
+        "[profile r]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = p\n\n[profile p]\ncredential_process = {} export r --format process\n",
+        exe.display()
+    ));
+    let mut child = sb
+        .command(&["export", "r"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A deadlock never ends: give up after a minute rather than hang the suite.
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("export r deadlocked on its own lock");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(!out.status.success() && out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("profile 'r' is being resolved by the credential_process"),
+        "{err}"
+    );
+}

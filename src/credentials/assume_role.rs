@@ -95,6 +95,12 @@ impl Source for AssumeRoleSource {
             crate::debug!("assumed-role credentials from the cache {key}");
             return Ok(e.credentials);
         }
+        if super::process::in_chain(&self.name) {
+            return Err(Error::new(format!(
+                "profile {} is being resolved by the credential_process that runs this sso-env (a loop that would wait on its own lock); point that credential_process at another profile",
+                shown(&self.name)
+            )));
+        }
         let _lock = fsutil::lock(&format!("assume-role-{key}"))?;
         // Someone may have assumed the role while we waited for the lock.
         if let Some(e) = cache::read(&key, timefmt::now())? {

@@ -154,7 +154,8 @@ impl Resolver<'_, '_> {
         }
         if let Some(cmd) = p.get("credential_process").filter(|c| !c.is_empty()) {
             let at = p.at("credential_process");
-            return Ok(Box::new(ProcessSource::new(p.name, region, cmd, at)));
+            let above = self.visited.clone();
+            return Ok(Box::new(ProcessSource::new(p.name, region, cmd, at, above)));
         }
         Err(Error::new(format!(
             "{}: profile {} has no credentials: no sso_session or sso_* keys, aws_access_key_id, role_arn or credential_process; add one, or for Identity Center run: sso-env configure",
