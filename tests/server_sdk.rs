@@ -4,7 +4,7 @@
 //! endpoint) and prints what it got.
 #![cfg(unix)]
 
-mod support;
+use crate::support;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -13,8 +13,6 @@ use aws_config::provider_config::ProviderConfig;
 use aws_credential_types::provider::ProvideCredentials;
 use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider};
 
-#[test]
-#[ignore = "a helper, run as the child of `exec --server` by the test below"]
 fn child_resolves_with_the_rust_sdk() {
     let client = aws_smithy_http_client::Builder::new()
         .tls_provider(Provider::Rustls(CryptoMode::Ring))
@@ -40,7 +38,6 @@ fn child_resolves_with_the_rust_sdk() {
     println!("CREDS {} {expiry}", creds.access_key_id());
 }
 
-#[test]
 fn the_rust_sdk_gets_its_credentials_from_the_endpoint() {
     let sb = support::Sandbox::new();
     sb.seed_token("koa", Duration::from_secs(8 * 3600));
@@ -50,7 +47,7 @@ fn the_rust_sdk_gets_its_credentials_from_the_endpoint() {
         .args([
             "--ignored",
             "--exact",
-            "child_resolves_with_the_rust_sdk",
+            "server_sdk::child_resolves_with_the_rust_sdk",
             "--nocapture",
             "--test-threads=1",
         ])
@@ -82,7 +79,6 @@ fn the_rust_sdk_gets_its_credentials_from_the_endpoint() {
 
 /// The seed's layout (a legacy Identity Center `[default]`, a role sourced from it): the SDK's
 /// profile provider would act as `default`; it must reach the endpoint and act as the role.
-#[test]
 fn the_rust_sdk_acts_as_the_role_asked_for_beside_a_default_with_credentials() {
     let sb = support::Sandbox::empty();
     sb.write_config(
@@ -98,7 +94,7 @@ fn the_rust_sdk_acts_as_the_role_asked_for_beside_a_default_with_credentials() {
         .args([
             "--ignored",
             "--exact",
-            "child_resolves_with_the_rust_sdk",
+            "server_sdk::child_resolves_with_the_rust_sdk",
             "--nocapture",
             "--test-threads=1",
         ])
@@ -122,3 +118,9 @@ fn the_rust_sdk_acts_as_the_role_asked_for_beside_a_default_with_credentials() {
         "the role's keys, not default's"
     );
 }
+
+crate::tests![
+    child_resolves_with_the_rust_sdk = ignored,
+    the_rust_sdk_gets_its_credentials_from_the_endpoint,
+    the_rust_sdk_acts_as_the_role_asked_for_beside_a_default_with_credentials,
+];
