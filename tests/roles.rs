@@ -1063,6 +1063,25 @@ fn a_role_whose_process_exports_the_same_role_is_refused_not_deadlocked() {
     );
 }
 
+fn an_unreadable_assume_role_cache_entry_is_a_warning_and_a_miss() {
+    let sb = role_on_keys("");
+    let key = support::sha1_hex(r#"{"RoleArn": "arn:aws:iam::123456789012:role/r"}"#);
+    let entry = sb.role_cache_dir().join(format!("{key}.json"));
+    std::fs::create_dir_all(&entry).unwrap();
+    let out = sb.run(&["export", "--format", "json", "r"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("warning:") && stderr.contains("treated as not cached"),
+        "{stderr}"
+    );
+    let v = parse_json_vars(&String::from_utf8_lossy(&out.stdout));
+    assert_eq!(
+        var(&v, "AWS_ACCESS_KEY_ID"),
+        sb.server.assume_role_calls()[0].issued_access_key_id
+    );
+}
+
 crate::tests![
     seed_layout_assumes_the_role_with_the_sso_role_keys_once,
     three_hops_each_signed_with_the_previous_role,
@@ -1092,4 +1111,5 @@ crate::tests![
     a_credentials_file_error_names_its_own_header_form,
     credential_process_answers_are_read_as_botocore_reads_them,
     a_role_whose_process_exports_the_same_role_is_refused_not_deadlocked,
+    an_unreadable_assume_role_cache_entry_is_a_warning_and_a_miss,
 ];
