@@ -680,6 +680,75 @@ fn a_default_profile_with_credentials_of_its_own_does_not_shadow_the_endpoint() 
     );
 }
 
+fn sigkill_of_exec_server_ends_the_command_with_it() {
+    let sb = signed_in();
+    let mut sso = sb
+        .command(&[
+            "exec",
+            "--server",
+            "koa-dev-customer",
+            "--",
+            "sh",
+            "-c",
+            "echo $$; exec sleep 120",
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(sso.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let pid: i32 = line.trim().parse().unwrap();
+    sso.kill().unwrap(); // SIGKILL
+    sso.wait().unwrap();
+    // The command must not run on without its endpoint (a hang guard, not a timing check).
+    let alive = |pid: i32| {
+        std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| !s.contains(") Z "))
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while alive(pid) && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let still = alive(pid);
+    if still {
+        let _ = Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status();
+    }
+    assert!(!still, "the command outlived sso-env");
+}
+
+fn serve_into_a_file_keeps_the_token_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let sb = signed_in();
+    let creds = sb.home().join("creds.sh");
+    let mut sh = Command::new("sh");
+    sb.clean_env(&mut sh);
+    let mut child = sh
+        .args([
+            "-c",
+            "umask 022; exec \"$0\" serve koa-dev-customer --format bash > creds.sh",
+        ])
+        .arg(support::bin())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while !std::fs::read_to_string(&creds)
+        .unwrap_or_default()
+        .contains("SSO_ENV_ROLE_NAME")
+        && std::time::Instant::now() < deadline
+    {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let mode = std::fs::metadata(&creds).unwrap().permissions().mode() & 0o777;
+    let text = std::fs::read_to_string(&creds).unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(text.contains("AWS_CONTAINER_AUTHORIZATION_TOKEN"), "{text}");
+    assert_eq!(mode, 0o600, "the token file is {mode:o}");
+}
+
 crate::tests![
     botocore_gets_fresh_credentials_across_a_rotation_and_signs_with_them,
     the_endpoint_wants_its_token_listens_on_loopback_and_dies_with_the_child,
@@ -691,4 +760,7 @@ crate::tests![
     serve_listens_where_asked_and_only_on_loopback_unless_told,
     the_endpoint_refuses_what_is_not_a_small_get,
     a_default_profile_with_credentials_of_its_own_does_not_shadow_the_endpoint,
+    #[cfg(target_os = "linux")]
+    sigkill_of_exec_server_ends_the_command_with_it,
+    serve_into_a_file_keeps_the_token_private,
 ];

@@ -162,6 +162,7 @@ fn supervise(
     endpoint: &mut Endpoint,
 ) -> Result<i32> {
     use std::os::unix::process::{CommandExt, ExitStatusExt};
+    signals::die_with_parent(&mut cmd);
     let mut child = cmd
         .arg0(program)
         .spawn()

@@ -71,6 +71,7 @@ impl Run for Serve {
         if let Some(i) = &isolation {
             i.apply(&mut vars);
         }
+        private_stdout()?;
         let code = print(&shell::render(format, &vars)?)?;
         if code != 0 {
             return Ok(code);
@@ -94,4 +95,31 @@ impl Run for Serve {
             }
         }
     }
+}
+
+/// `sso-env serve P > creds.sh`: the file holds the token, so it must not stay readable by
+/// others as the umask made it (0644). A pipe or a terminal is left alone.
+#[cfg(unix)]
+fn private_stdout() -> Result<()> {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let Ok(meta) = std::fs::metadata("/dev/stdout") else {
+        return Ok(());
+    };
+    if !meta.is_file() || meta.mode() & 0o077 == 0 {
+        return Ok(());
+    }
+    // SAFETY: fchmod on our own stdout.
+    let mode = (meta.permissions().mode() & 0o700) as libc::mode_t;
+    if unsafe { libc::fchmod(1, mode) } != 0 {
+        return Err(Error::new(format!(
+            "standard output is a file others can read and it cannot be made private ({}); create it first with: umask 077",
+            std::io::Error::last_os_error()
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn private_stdout() -> Result<()> {
+    Ok(())
 }
