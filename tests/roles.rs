@@ -502,7 +502,7 @@ fn sts_errors_are_one_line() {
         .fail_next_with("AssumeRole", 1, 400, "ExpiredToken");
     let e = sb.fails(&["export", "r"]);
     assert!(
-        e.contains("ExpiredToken") && e.contains("renew them"),
+        e.contains("ExpiredToken") && e.contains("replace them"),
         "{e}"
     );
     // Nothing was cached on any failure.
@@ -886,6 +886,202 @@ fn a_role_sourced_from_a_credential_process() {
     assert_eq!(var(&v, "SSO_ENV_ROLE_NAME"), "p");
 }
 
+/// A role profile with keys to sign with, STS at `sts` (the stand-in unless given).
+fn role_on_keys(duration: &str) -> Sandbox {
+    let sb = Sandbox::empty();
+    sb.server
+        .add_static_keys("AKIABASE000000000001", "base-secret");
+    sb.write_credentials(
+        "[base]\naws_access_key_id = AKIABASE000000000001\naws_secret_access_key = base-secret\n",
+    );
+    sb.write_config(&format!(
+        "[profile r]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = base\n{duration}"
+    ));
+    sb
+}
+
+fn incomplete_or_expired_sts_answers_are_refused() {
+    let sb = role_on_keys("");
+    let only_key = "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><AssumeRoleResult><Credentials><AccessKeyId>ASIAONLYKEY</AccessKeyId></Credentials></AssumeRoleResult></AssumeRoleResponse>";
+    let truncated = "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><AssumeRoleResult><Credentials><AccessKeyId>ASIATRUNC</AccessKeyId><SecretAcc";
+    let expired = "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><AssumeRoleResult><Credentials><AccessKeyId>ASIAOLD</AccessKeyId><SecretAccessKey>s</SecretAccessKey><SessionToken>t</SessionToken><Expiration>2020-01-01T00:00:00Z</Expiration></Credentials></AssumeRoleResult></AssumeRoleResponse>";
+    for (body, want) in [
+        (only_key, "without SecretAccessKey"),
+        (truncated, ""),
+        (expired, "expired at 2020-01-01"),
+    ] {
+        sb.server.answer_next("AssumeRole", 1, 200, body);
+        let e = sb.fails(&["export", "r"]);
+        assert!(
+            e.contains("cannot assume role") && e.contains(want),
+            "{body}: {e}"
+        );
+        assert!(!sb.role_cache_dir().exists(), "nothing cached: {e}");
+    }
+    export_json(&sb, &["r"]);
+}
+
+fn duration_seconds_out_of_range_is_refused_not_wrapped() {
+    for d in ["4294968196", "-5", "60", "99999"] {
+        let sb = role_on_keys(&format!("duration_seconds = {d}\n"));
+        let e = sb.fails(&["export", "r"]);
+        assert!(
+            e.contains("duration_seconds") && e.contains(d) && e.contains("900 to 43200"),
+            "{d}: {e}"
+        );
+        assert!(sb.server.assume_role_calls().is_empty(), "{d}: not sent");
+    }
+}
+
+fn sts_unreachable_exits_offline_like_identity_center() {
+    let sb = role_on_keys("");
+    // A port nothing listens on.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let out = sb
+        .command(&["export", "r"])
+        .env("AWS_ENDPOINT_URL_STS", &url)
+        .output()
+        .unwrap();
+    let e = fails_cleanly(&out, "export r, STS unreachable");
+    assert_eq!(out.status.code(), Some(5), "{e}");
+    assert!(e.contains("cannot assume role"), "{e}");
+}
+
+fn refused_source_credentials_name_what_renews_them() {
+    // Static keys: no login renews them.
+    let sb = role_on_keys("");
+    sb.server
+        .fail_next_with("AssumeRole", 1, 403, "InvalidClientTokenId");
+    let e = sb.fails(&["export", "r"]);
+    assert!(!e.contains("NAME"), "{e}");
+    assert!(
+        !e.contains("sso-env login"),
+        "keys are not signed in to: {e}"
+    );
+    assert!(e.contains("profile 'base'"), "{e}");
+    // The seed: Identity Center under the role, so the login of that profile.
+    let sb = seed();
+    sb.server
+        .fail_next_with("AssumeRole", 2, 400, "ExpiredToken");
+    let e = sb.fails(&["export", "platform-developer"]);
+    assert!(e.contains("sso-env login --profile default"), "{e}");
+}
+
+fn a_credentials_file_error_names_its_own_header_form() {
+    let sb = role_on_keys("");
+    sb.write_credentials("aws_access_key_id = AKIAX\n[base\n");
+    let e = sb.fails(&["export", "r"]);
+    assert!(e.contains("credentials:1:"), "{e}");
+    assert!(e.contains("in the credentials file: [NAME]"), "{e}");
+}
+
+/// A profile `name` whose credential_process prints `json` (and its arguments, one a line,
+/// to args.txt).
+fn process_profile(sb: &Sandbox, name: &str, json: &str, args: &str) -> String {
+    let script = sb.home().join(format!("{name}.sh"));
+    let argfile = sb.home().join(format!("{name}.args"));
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$@\" > '{}'\ncat <<'EOF'\n{json}\nEOF\n",
+            argfile.display()
+        ),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    format!(
+        "[profile {name}]\ncredential_process = {} {args}\n",
+        script.display()
+    )
+}
+
+fn credential_process_answers_are_read_as_botocore_reads_them() {
+    let sb = Sandbox::empty();
+    let past = process_profile(
+        &sb,
+        "past",
+        r#"{"Version": 1, "AccessKeyId": "AKIAP", "SecretAccessKey": "s", "Expiration": "2020-01-01T00:00:00Z"}"#,
+        "",
+    );
+    let numeric = process_profile(
+        &sb,
+        "numeric",
+        r#"{"Version": 1, "AccessKeyId": "AKIAN", "SecretAccessKey": "s", "Expiration": 4102444800}"#,
+        "--x #arg 'a b'",
+    );
+    sb.write_config(&format!("{past}\n{numeric}"));
+    let e = sb.fails(&["export", "past"]);
+    assert!(
+        e.contains("profile 'past'") && e.contains("expired at 2020-01-01"),
+        "{e}"
+    );
+    // botocore fails on a numeric Expiration; never take it for keys that do not expire.
+    let e = sb.fails(&["export", "numeric"]);
+    assert!(
+        e.contains("profile 'numeric'") && e.contains("not an ISO 8601 string (4102444800)"),
+        "{e}"
+    );
+    // shlex.split without comments: `#arg` is an argument, as botocore passes it.
+    let args = std::fs::read_to_string(sb.home().join("numeric.args")).unwrap();
+    assert_eq!(args, "--x\n#arg\na b\n");
+}
+
+fn a_role_whose_process_exports_the_same_role_is_refused_not_deadlocked() {
+    let sb = Sandbox::empty();
+    let exe = support::bin();
+    sb.write_config(&format!(
+        "[profile r]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = p\n\n[profile p]\ncredential_process = {} export r --format process\n",
+        exe.display()
+    ));
+    let mut child = sb
+        .command(&["export", "r"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A deadlock never ends: give up after a minute rather than hang the suite.
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("export r deadlocked on its own lock");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(!out.status.success() && out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("profile 'r' is being resolved by the credential_process"),
+        "{err}"
+    );
+}
+
+fn an_unreadable_assume_role_cache_entry_is_a_warning_and_a_miss() {
+    let sb = role_on_keys("");
+    let key = support::sha1_hex(r#"{"RoleArn": "arn:aws:iam::123456789012:role/r"}"#);
+    let entry = sb.role_cache_dir().join(format!("{key}.json"));
+    std::fs::create_dir_all(&entry).unwrap();
+    let out = sb.run(&["export", "--format", "json", "r"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("warning:") && stderr.contains("treated as not cached"),
+        "{stderr}"
+    );
+    let v = parse_json_vars(&String::from_utf8_lossy(&out.stdout));
+    assert_eq!(
+        var(&v, "AWS_ACCESS_KEY_ID"),
+        sb.server.assume_role_calls()[0].issued_access_key_id
+    );
+}
+
 crate::tests![
     seed_layout_assumes_the_role_with_the_sso_role_keys_once,
     three_hops_each_signed_with_the_previous_role,
@@ -908,4 +1104,12 @@ crate::tests![
     exec_runs_with_the_assumed_role,
     big_files_parse_alike_and_errors_name_their_line,
     a_role_sourced_from_a_credential_process,
+    incomplete_or_expired_sts_answers_are_refused,
+    duration_seconds_out_of_range_is_refused_not_wrapped,
+    sts_unreachable_exits_offline_like_identity_center,
+    refused_source_credentials_name_what_renews_them,
+    a_credentials_file_error_names_its_own_header_form,
+    credential_process_answers_are_read_as_botocore_reads_them,
+    a_role_whose_process_exports_the_same_role_is_refused_not_deadlocked,
+    an_unreadable_assume_role_cache_entry_is_a_warning_and_a_miss,
 ];

@@ -597,53 +597,156 @@ fn the_endpoint_refuses_what_is_not_a_small_get() {
     assert_eq!(server.wait().unwrap().code(), Some(0));
 }
 
-fn a_default_profile_with_credentials_of_its_own_is_named() {
-    let sb = signed_in();
-    let quiet = sb.run(&["exec", "--server", "koa-dev-customer", "--", "true"]);
-    assert!(quiet.status.success());
+/// The seed's layout: a legacy Identity Center `[default]` and roles sourced from it.
+const SEED_CONFIG: &str = "\
+[default]
+sso_start_url = https://d-1234567890.awsapps.com/start
+sso_region = eu-west-1
+sso_account_id = 111111111111
+sso_role_name = ReadOnly
+region = eu-west-1
+";
+
+const SEED_CREDENTIALS: &str = "\
+[platform-developer]
+role_arn=arn:aws:iam::760097843905:role/platform-developer
+source_profile=default
+region=eu-west-1
+";
+
+/// What botocore in the command acts as, and how it got its credentials.
+const WHO: &str = r#"
+import botocore.session, json, os
+s = botocore.session.Session()
+c = s.get_credentials()
+arn = s.create_client('sts', region_name='eu-west-1').get_caller_identity()['Arn']
+other = botocore.session.Session(profile='platform-developer').get_config_variable('region')
+print(json.dumps({'method': c.method, 'arn': arn, 'config': os.environ.get('AWS_CONFIG_FILE'), 'other': other}))
+"#;
+
+fn a_default_profile_with_credentials_of_its_own_does_not_shadow_the_endpoint() {
+    let sb = Sandbox::empty();
+    sb.write_config(SEED_CONFIG);
+    sb.write_credentials(SEED_CREDENTIALS);
+    sb.seed_token(support::START_URL, Duration::from_secs(3600));
+    let out = sb
+        .command(&[
+            "exec",
+            "--server",
+            "platform-developer",
+            "--",
+            "python3",
+            "-c",
+            WHO,
+        ])
+        .output()
+        .unwrap();
+    let v = json_out(&out);
+    assert_eq!(v["method"], "container-role", "{v}");
     assert!(
-        !String::from_utf8_lossy(&quiet.stderr).contains("profile 'default'"),
-        "{}",
-        String::from_utf8_lossy(&quiet.stderr)
+        v["arn"]
+            .as_str()
+            .unwrap()
+            .contains(":assumed-role/platform-developer/"),
+        "acts as the role asked for: {v}"
     );
-    // Keys in ~/.aws/credentials [default]: botocore prefers them to the endpoint, so say so.
-    let creds = sb.home().join(".aws/credentials");
-    std::fs::write(
-        &creds,
+    // The user's other profiles still resolve in the command.
+    assert_eq!(v["other"], "eu-west-1", "{v}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("warning"), "{stderr}");
+    // The copy of the config the command read is gone with it.
+    let copy = v["config"].as_str().expect("a config copy");
+    assert!(!std::path::Path::new(copy).exists(), "{copy} left behind");
+
+    // Keys in ~/.aws/credentials [default], beside an ordinary config: the same.
+    let sb = signed_in();
+    sb.write_credentials(
         "[default]\naws_access_key_id = AKIADEFAULTKEYS\naws_secret_access_key = x\n",
-    )
-    .unwrap();
+    );
     let out = exec_python(
         &sb,
         "import botocore.session; print(botocore.session.Session().get_credentials().method)",
     )
     .output()
     .unwrap();
-    assert!(out.status.success());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).trim(),
-        "shared-credentials-file"
+        "container-role"
     );
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains(&format!(
-            "warning: profile 'default' has credentials of its own in {}",
-            creds.display()
-        )),
-        "{stderr}"
-    );
-    // The same for a config [default] that signs in by itself.
-    std::fs::remove_file(&creds).unwrap();
-    sb.write_config(&format!(
-        "{}\n[default]\nsso_session = koa\nsso_account_id = 111111111111\nsso_role_name = ReadOnly\n",
-        support::CONFIG
-    ));
-    let out = sb.run(&["exec", "--server", "koa-dev-customer", "--", "true"]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains(&format!("in {}", sb.config_path().display())),
-        "{stderr}"
-    );
+}
+
+fn sigkill_of_exec_server_ends_the_command_with_it() {
+    let sb = signed_in();
+    let mut sso = sb
+        .command(&[
+            "exec",
+            "--server",
+            "koa-dev-customer",
+            "--",
+            "sh",
+            "-c",
+            "echo $$; exec sleep 120",
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(sso.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let pid: i32 = line.trim().parse().unwrap();
+    sso.kill().unwrap(); // SIGKILL
+    sso.wait().unwrap();
+    // The command must not run on without its endpoint (a hang guard, not a timing check).
+    let alive = |pid: i32| {
+        std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| !s.contains(") Z "))
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while alive(pid) && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let still = alive(pid);
+    if still {
+        let _ = Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status();
+    }
+    assert!(!still, "the command outlived sso-env");
+}
+
+fn serve_into_a_file_keeps_the_token_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let sb = signed_in();
+    let creds = sb.home().join("creds.sh");
+    let mut sh = Command::new("sh");
+    sb.clean_env(&mut sh);
+    let mut child = sh
+        .args([
+            "-c",
+            "umask 022; exec \"$0\" serve koa-dev-customer --format bash > creds.sh",
+        ])
+        .arg(support::bin())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while !std::fs::read_to_string(&creds)
+        .unwrap_or_default()
+        .contains("SSO_ENV_ROLE_NAME")
+        && std::time::Instant::now() < deadline
+    {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let mode = std::fs::metadata(&creds).unwrap().permissions().mode() & 0o777;
+    let text = std::fs::read_to_string(&creds).unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(text.contains("AWS_CONTAINER_AUTHORIZATION_TOKEN"), "{text}");
+    assert_eq!(mode, 0o600, "the token file is {mode:o}");
 }
 
 crate::tests![
@@ -656,5 +759,8 @@ crate::tests![
     serve_prints_the_variables_for_the_shell_and_botocore_uses_them,
     serve_listens_where_asked_and_only_on_loopback_unless_told,
     the_endpoint_refuses_what_is_not_a_small_get,
-    a_default_profile_with_credentials_of_its_own_is_named,
+    a_default_profile_with_credentials_of_its_own_does_not_shadow_the_endpoint,
+    #[cfg(target_os = "linux")]
+    sigkill_of_exec_server_ends_the_command_with_it,
+    serve_into_a_file_keeps_the_token_private,
 ];

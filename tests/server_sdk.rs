@@ -77,7 +77,50 @@ fn the_rust_sdk_gets_its_credentials_from_the_endpoint() {
     assert!(expiry > now + 15 * 60);
 }
 
+/// The seed's layout (a legacy Identity Center `[default]`, a role sourced from it): the SDK's
+/// profile provider would act as `default`; it must reach the endpoint and act as the role.
+fn the_rust_sdk_acts_as_the_role_asked_for_beside_a_default_with_credentials() {
+    let sb = support::Sandbox::empty();
+    sb.write_config(
+        "[default]\nsso_start_url = https://d-1234567890.awsapps.com/start\nsso_region = eu-west-1\nsso_account_id = 111111111111\nsso_role_name = ReadOnly\nregion = eu-west-1\n",
+    );
+    sb.write_credentials(
+        "[platform-developer]\nrole_arn=arn:aws:iam::760097843905:role/platform-developer\nsource_profile=default\n",
+    );
+    sb.seed_token(support::START_URL, Duration::from_secs(3600));
+    let out = sb
+        .command(&["exec", "--server", "platform-developer", "--"])
+        .arg(std::env::current_exe().unwrap())
+        .args([
+            "--ignored",
+            "--exact",
+            "server_sdk::child_resolves_with_the_rust_sdk",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let key = stdout
+        .lines()
+        .find_map(|l| l.split_once("CREDS ").map(|(_, rest)| rest))
+        .and_then(|rest| rest.split(' ').next())
+        .unwrap_or_else(|| panic!("no CREDS line: {stdout}"));
+    let assumed = sb.server.assume_role_calls();
+    assert_eq!(assumed.len(), 1, "{assumed:?}");
+    assert_eq!(
+        key, assumed[0].issued_access_key_id,
+        "the role's keys, not default's"
+    );
+}
+
 crate::tests![
     child_resolves_with_the_rust_sdk = ignored,
     the_rust_sdk_gets_its_credentials_from_the_endpoint,
+    the_rust_sdk_acts_as_the_role_asked_for_beside_a_default_with_credentials,
 ];

@@ -19,7 +19,7 @@ use super::{credentials_for, Run};
 use crate::credentials::{env, Source};
 use crate::error::{Error, Result};
 use crate::keys::Credentials;
-use crate::server::{default_profile_warning, signals, Endpoint, Event};
+use crate::server::{isolate, signals, Endpoint, Event};
 use crate::shell::Vars;
 
 #[derive(Args)]
@@ -143,11 +143,13 @@ fn with_server(
 ) -> Result<i32> {
     let loopback = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
     let mut endpoint = Endpoint::start(source, creds, loopback)?;
-    let vars = env::for_endpoint(endpoint.source(), &endpoint.url(), endpoint.token(), region);
-    let (cmd, program, shown) = command(argv, &vars)?;
-    if let Some(w) = default_profile_warning() {
-        eprintln!("sso-env: warning: {w}");
+    // Kept until the command exits: the config copy it reads when `default` would shadow.
+    let isolation = isolate(region.as_deref())?;
+    let mut vars = env::for_endpoint(endpoint.source(), &endpoint.url(), endpoint.token(), region);
+    if let Some(i) = &isolation {
+        i.apply(&mut vars);
     }
+    let (cmd, program, shown) = command(argv, &vars)?;
     signals::watch(endpoint.events(), true)?;
     supervise(cmd, &program, &shown, &mut endpoint)
 }
@@ -160,6 +162,7 @@ fn supervise(
     endpoint: &mut Endpoint,
 ) -> Result<i32> {
     use std::os::unix::process::{CommandExt, ExitStatusExt};
+    signals::die_with_parent(&mut cmd);
     let mut child = cmd
         .arg0(program)
         .spawn()

@@ -10,7 +10,7 @@ use clap::Args;
 use super::{credentials_for, print, Run};
 use crate::credentials::env;
 use crate::error::{shown, Error, Result};
-use crate::server::{default_profile_warning, signals, Endpoint, Event};
+use crate::server::{isolate, signals, Endpoint, Event};
 use crate::shell::{self, Format};
 
 #[derive(Args)]
@@ -64,13 +64,17 @@ impl Run for Serve {
             credentials_for(self.profile.as_deref(), self.no_login, self.mfa_code)?;
         let region = env::export_region(source.as_ref(), self.region.as_deref());
         let mut endpoint = Endpoint::start(source, creds, SocketAddr::new(self.bind, self.port))?;
-        let vars = env::for_endpoint(endpoint.source(), &endpoint.url(), endpoint.token(), region);
+        // Kept while serving: the config copy the variables point at when `default` shadows.
+        let isolation = isolate(region.as_deref())?;
+        let mut vars =
+            env::for_endpoint(endpoint.source(), &endpoint.url(), endpoint.token(), region);
+        if let Some(i) = &isolation {
+            i.apply(&mut vars);
+        }
+        private_stdout()?;
         let code = print(&shell::render(format, &vars)?)?;
         if code != 0 {
             return Ok(code);
-        }
-        if let Some(w) = default_profile_warning() {
-            eprintln!("sso-env: warning: {w}");
         }
         if !self.bind.is_loopback() {
             eprintln!("sso-env: warning: listening on {} over plain HTTP: anyone who can reach it and learns the token gets these credentials; SDKs themselves only accept loopback addresses in AWS_CONTAINER_CREDENTIALS_FULL_URI", self.bind);
@@ -91,4 +95,31 @@ impl Run for Serve {
             }
         }
     }
+}
+
+/// `sso-env serve P > creds.sh`: the file holds the token, so it must not stay readable by
+/// others as the umask made it (0644). A pipe or a terminal is left alone.
+#[cfg(unix)]
+fn private_stdout() -> Result<()> {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let Ok(meta) = std::fs::metadata("/dev/stdout") else {
+        return Ok(());
+    };
+    if !meta.is_file() || meta.mode() & 0o077 == 0 {
+        return Ok(());
+    }
+    // SAFETY: fchmod on our own stdout.
+    let mode = (meta.permissions().mode() & 0o700) as libc::mode_t;
+    if unsafe { libc::fchmod(1, mode) } != 0 {
+        return Err(Error::new(format!(
+            "standard output is a file others can read and it cannot be made private ({}); create it first with: umask 077",
+            std::io::Error::last_os_error()
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn private_stdout() -> Result<()> {
+    Ok(())
 }

@@ -7,7 +7,7 @@
 use std::sync::OnceLock;
 
 use super::{Identity, OnDemand, Source};
-use crate::error::{shown, Error, Result, EXIT_MFA_NEEDED};
+use crate::error::{shown, Error, Result, EXIT_MFA_NEEDED, EXIT_OFFLINE};
 use crate::keys::Credentials;
 use crate::local::assume_role_cache::{self as cache, arn_account, Args};
 use crate::local::fsutil;
@@ -74,6 +74,13 @@ impl Source for AssumeRoleSource {
         chain
     }
 
+    fn root(&self) -> (String, &'static str) {
+        match &self.via {
+            Via::Profile(s) => s.root(),
+            _ => (self.name.clone(), self.kind()),
+        }
+    }
+
     fn cache_key(&self) -> Option<String> {
         Some(cache::key(&self.args))
     }
@@ -87,6 +94,12 @@ impl Source for AssumeRoleSource {
         if let Some(e) = cache::read(&key, timefmt::now())? {
             crate::debug!("assumed-role credentials from the cache {key}");
             return Ok(e.credentials);
+        }
+        if super::process::in_chain(&self.name) {
+            return Err(Error::new(format!(
+                "profile {} is being resolved by the credential_process that runs this sso-env (a loop that would wait on its own lock); point that credential_process at another profile",
+                shown(&self.name)
+            )));
         }
         let _lock = fsutil::lock(&format!("assume-role-{key}"))?;
         // Someone may have assumed the role while we waited for the lock.
@@ -181,11 +194,12 @@ impl AssumeRoleSource {
             Some("AccessDenied") => format!(
                 "check that the role trusts {source}, and external_id / mfa_serial if it needs them"
             ),
-            Some("ExpiredToken" | "InvalidClientTokenId") => format!(
-                "the credentials of {source} were refused; renew them (e.g. sso-env login --profile NAME) and retry"
-            ),
+            Some("ExpiredToken" | "InvalidClientTokenId") => self.renew(&source),
             Some("Throttling") => "STS is throttling requests; wait a moment and try again".into(),
-            Some("ValidationError") => "check duration_seconds, role_session_name and external_id".into(),
+            Some("ValidationError") => {
+                "check duration_seconds, role_session_name and external_id".into()
+            }
+            _ if e.exit == EXIT_OFFLINE => "check the network and try again".into(),
             _ => "try again (SSO_ENV_LOG=debug shows the calls)".into(),
         };
         Error::new(format!(
@@ -194,6 +208,32 @@ impl AssumeRoleSource {
             shown(&self.name),
             e.detail
         ))
+        .with_code(e.exit)
+    }
+}
+
+impl AssumeRoleSource {
+    /// What renews the source's refused credentials: a sign-in only where there is one.
+    fn renew(&self, source: &str) -> String {
+        let refused = format!("the credentials of {source} were refused");
+        let Via::Profile(s) = &self.via else {
+            return format!("{refused}; replace them with current ones and retry");
+        };
+        let (root, kind) = s.root();
+        match kind {
+            "sso" => format!(
+                "{refused}; run {} and retry",
+                super::LoginHint::Profile(root)
+            ),
+            "process" => format!(
+                "{refused}; check what the credential_process of profile {} prints",
+                shown(&root)
+            ),
+            _ => format!(
+                "{refused}; the keys of profile {} are expired or revoked: replace them with current ones",
+                shown(&root)
+            ),
+        }
     }
 }
 

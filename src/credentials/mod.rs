@@ -75,6 +75,11 @@ pub(crate) trait Source {
     fn chain(&self) -> Vec<String> {
         vec![self.name().to_string()]
     }
+    /// The name and kind of the profile the chain rests on (the profile itself but for roles),
+    /// for saying what renews refused credentials.
+    fn root(&self) -> (String, &'static str) {
+        (self.name().to_string(), self.kind())
+    }
     /// The assume-role cache entry this profile's credentials live in, for roles.
     fn cache_key(&self) -> Option<String> {
         None
@@ -197,7 +202,8 @@ impl Resolver<'_, '_> {
         }
         if let Some(cmd) = p.get("credential_process").filter(|c| !c.is_empty()) {
             let at = p.at("credential_process");
-            return Ok(Box::new(ProcessSource::new(p.name, region, cmd, at)));
+            let above = self.visited.clone();
+            return Ok(Box::new(ProcessSource::new(p.name, region, cmd, at, above)));
         }
         if static_keys::has_keys_in(p, File::Config) {
             return Ok(Box::new(StaticSource::new(p, File::Config, region)?));
@@ -288,10 +294,19 @@ fn is_role(p: &ProfileView<'_>) -> bool {
 /// The AssumeRole arguments a role profile sets, as botocore reads them.
 fn role_args(p: &ProfileView<'_>) -> Result<Args> {
     let opt = |k: &str| p.get(k).map(String::from);
-    // botocore drops a duration_seconds that is not an integer.
-    let duration_seconds = p
-        .get("duration_seconds")
-        .and_then(|d| d.trim().parse().ok());
+    // botocore drops a duration_seconds that is not an integer; one STS cannot take is
+    // refused here rather than wrapped into another number.
+    let duration_seconds = match p.get("duration_seconds").map(|d| d.trim().parse::<i128>()) {
+        Some(Ok(d)) if !(900..=43200).contains(&d) => {
+            return Err(Error::new(format!(
+                "{}: duration_seconds = {d} in profile {} is out of range; AssumeRole takes 900 to 43200 seconds",
+                p.at("duration_seconds"),
+                shown(p.name)
+            )))
+        }
+        Some(Ok(d)) => i64::try_from(d).ok(),
+        _ => None,
+    };
     Ok(Args {
         role_arn: p.get("role_arn").unwrap_or_default().to_string(),
         // An empty name is botocore's "not given": generated, and left out of the cache key.

@@ -4,6 +4,8 @@
 //! A process that is sso-env itself for the same profile (`credential_process = sso-env export
 //! X --format process` in profile X) would start itself forever: each run passes the chain of
 //! profiles being resolved in `SSO_ENV_PROCESS_CHAIN`, and a profile already in it is refused.
+//! The chain includes the roles resting on the process (a role whose source runs `sso-env
+//! export` for that role would otherwise wait forever on the lock its caller holds).
 
 use std::process::{Command, Stdio};
 
@@ -22,15 +24,30 @@ pub(crate) struct ProcessSource {
     command: String,
     /// `path:line` of the `credential_process` key, for errors.
     at: String,
+    /// The profiles being resolved through this one (roles above it, then itself).
+    above: Vec<String>,
+}
+
+/// Is `name` being resolved by a process that (through a credential_process) started us?
+pub(crate) fn in_chain(name: &str) -> bool {
+    std::env::var(CHAIN_VAR).is_ok_and(|c| c.split('\n').any(|n| n == name))
 }
 
 impl ProcessSource {
-    pub(crate) fn new(name: &str, region: Option<String>, command: &str, at: String) -> Self {
+    /// `above`: the profiles whose resolution rests on this one, ending with `name`.
+    pub(crate) fn new(
+        name: &str,
+        region: Option<String>,
+        command: &str,
+        at: String,
+        above: Vec<String>,
+    ) -> Self {
         ProcessSource {
             name: name.to_string(),
             region,
             command: command.to_string(),
             at,
+            above,
         }
     }
 
@@ -43,24 +60,25 @@ impl ProcessSource {
     }
 
     fn run(&self) -> Result<Vec<u8>> {
-        let chain = std::env::var(CHAIN_VAR).unwrap_or_default();
-        if chain.split('\n').any(|n| n == self.name) {
+        if in_chain(&self.name) {
             return Err(self.fail(
                 "runs sso-env for the same profile again (a loop); point it at another profile or a different command",
             ));
         }
-        // botocore uses shlex.split (POSIX) and hands the line to CreateProcess on Windows;
-        // a POSIX split everywhere keeps one behaviour (documented in compat-assume-role.md).
-        let argv = shell_words::split(&self.command)
-            .map_err(|_| self.fail("has unbalanced quotes; fix the command line"))?;
+        // botocore uses shlex.split (POSIX, no comments: `#x` is an argument) and hands the
+        // line to CreateProcess on Windows; a POSIX split everywhere keeps one behaviour
+        // (documented in compat-assume-role.md).
+        let argv = crate::local::ini::shlex_split(&self.command)
+            .ok_or_else(|| self.fail("has unbalanced quotes; fix the command line"))?;
         let Some((program, args)) = argv.split_first() else {
             return Err(self.fail("is empty; set it to a command"));
         };
-        let chain = if chain.is_empty() {
-            self.name.clone()
-        } else {
-            format!("{chain}\n{}", self.name)
-        };
+        let mut chain: Vec<String> = std::env::var(CHAIN_VAR)
+            .map(|c| c.split('\n').map(String::from).collect())
+            .unwrap_or_default();
+        chain.retain(|n| !n.is_empty());
+        chain.extend(self.above.iter().cloned());
+        let chain = chain.join("\n");
         crate::debug!("running the credential_process of {}", self.name);
         let out = Command::new(program)
             .args(args)
@@ -95,7 +113,15 @@ impl Source for ProcessSource {
 
     fn get(&self, _: OnDemand) -> Result<Credentials> {
         let stdout = self.run()?;
-        parse(&stdout).map_err(|why| self.fail(&why))
+        let c = parse(&stdout).map_err(|why| self.fail(&why))?;
+        // botocore refreshes expired ones at once and then refuses them.
+        match c.expiration {
+            Some(e) if e <= timefmt::now() => Err(self.fail(&format!(
+                "printed credentials that expired at {}; it must print current ones",
+                timefmt::format_utc(e)
+            ))),
+            _ => Ok(c),
+        }
     }
 }
 
@@ -110,12 +136,19 @@ fn parse(stdout: &[u8]) -> std::result::Result<Credentials, String> {
     }
     let field = |k: &str| v.get(k).and_then(Value::as_str).filter(|s| !s.is_empty());
     let need = |k: &str| field(k).ok_or_else(|| format!("printed JSON without {k}; add it"));
-    let expiration = match field("Expiration") {
-        Some(s) => Some(
-            timefmt::parse(s)
-                .ok_or_else(|| format!("printed an Expiration that is not a timestamp ({s:?})"))?,
-        ),
-        None => None,
+    // botocore fails on an Expiration that is not a string; so do we, rather than take the
+    // keys for ones that never expire.
+    let expiration = match v.get("Expiration") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) if s.is_empty() => None,
+        Some(Value::String(s)) => Some(timefmt::parse(s).ok_or_else(|| {
+            format!("printed an Expiration that is not a timestamp ({s:?})")
+        })?),
+        Some(other) => {
+            return Err(format!(
+                "printed an Expiration that is not an ISO 8601 string ({other}); print it as \"2026-01-01T00:00:00Z\""
+            ))
+        }
     };
     Ok(Credentials {
         access_key_id: need("AccessKeyId")?.to_string(),

@@ -69,7 +69,8 @@ pub(crate) fn read(key: &str, now: i64) -> Result<Option<Entry>> {
 
 /// The entry if present and well formed, however little time it has left.
 pub(crate) fn read_any(key: &str) -> Result<Option<Entry>> {
-    Ok(fsutil::read_optional(&path(key)?)?.and_then(|bytes| parse(&bytes)))
+    // Unreadable (root-owned after `sudo aws`, a directory): a warning and a miss, as botocore.
+    Ok(fsutil::read_cache(&path(key)?).and_then(|bytes| parse(&bytes)))
 }
 
 fn parse(bytes: &[u8]) -> Option<Entry> {

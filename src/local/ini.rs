@@ -199,6 +199,10 @@ pub fn parse<'a>(text: &'a str, path: &str) -> Result<Vec<Section<'a>>> {
     Ok(sections)
 }
 
+/// A profile's header in either file: botocore reads `[profile x]` in the credentials file as
+/// a profile called "profile x".
+const HEADER: &str = "[profile NAME] (in the credentials file: [NAME])";
+
 /// A `key = value` line (or `key: value`), added to the last section.
 fn add_setting<'a>(
     sections: &mut [Section<'a>],
@@ -215,17 +219,13 @@ fn add_setting<'a>(
         } else {
             "section header has no closing ']'"
         };
-        return Err(at(
-            path,
-            lineno,
-            &format!("{what}; write it as [profile NAME]"),
-        ));
+        return Err(at(path, lineno, &format!("{what}; write it as {HEADER}")));
     }
     let Some(section) = sections.last_mut() else {
         return Err(at(
             path,
             lineno,
-            "setting before any [section] header; put it under [default] or [profile NAME]",
+            &format!("setting before any [section] header; put it under [default] or {HEADER}"),
         ));
     };
     let Some(pos) = delimiter else {

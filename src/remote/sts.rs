@@ -16,12 +16,15 @@ use crate::remote::sdk;
 pub(crate) struct StsError {
     pub code: Option<String>,
     pub detail: String,
+    /// The exit code: `EXIT_OFFLINE` when STS was not reached, as for Identity Center.
+    pub exit: i32,
 }
 
 impl From<Error> for StsError {
     fn from(e: Error) -> StsError {
         StsError {
             code: None,
+            exit: e.code(),
             detail: e.to_string(),
         }
     }
@@ -69,15 +72,30 @@ pub(crate) fn assume_role(
             SdkError::ServiceError(se) => se.err().code().map(String::from),
             _ => None,
         },
+        exit: sdk::exit_code(&e),
         detail: sdk::describe(&e, &endpoint),
     })?;
-    let missing = || {
-        StsError::from(Error::new(format!(
-            "{endpoint} answered without credentials"
-        )))
-    };
-    let c = out.credentials().ok_or_else(missing)?;
+    let bad = |what: String| StsError::from(Error::new(format!("{endpoint} answered {what}")));
+    let c = out
+        .credentials()
+        .ok_or_else(|| bad("without credentials".into()))?;
+    // The SDK fills what an incomplete answer lacks with "" and the epoch: never export that.
+    for (name, value) in [
+        ("AccessKeyId", c.access_key_id()),
+        ("SecretAccessKey", c.secret_access_key()),
+        ("SessionToken", c.session_token()),
+    ] {
+        if value.is_empty() {
+            return Err(bad(format!("without {name} (an incomplete answer)")));
+        }
+    }
     let expiration = c.expiration().secs();
+    if expiration <= crate::timefmt::now() {
+        return Err(bad(format!(
+            "with credentials that expired at {} (check this machine's clock)",
+            crate::timefmt::format_utc(expiration)
+        )));
+    }
     let user = out.assumed_role_user();
     Ok(Entry {
         credentials: Credentials {
@@ -121,6 +139,7 @@ pub(crate) fn assume_role_with_web_identity(
             SdkError::ServiceError(se) => se.err().code().map(String::from),
             _ => None,
         },
+        exit: sdk::exit_code(&e),
         detail: sdk::describe(&e, &endpoint),
     })?;
     let missing = || {

@@ -13,7 +13,7 @@ mod http;
 mod shadow;
 pub(crate) mod signals;
 
-pub(crate) use shadow::default_profile_warning;
+pub(crate) use shadow::isolate;
 
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicUsize, Ordering};

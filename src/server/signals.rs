@@ -20,6 +20,32 @@ pub(crate) fn watch(events: Sender<Event>, child: bool) -> Result<()> {
 #[cfg(unix)]
 pub(crate) use imp::forward;
 
+/// Linux: the command gets SIGTERM when sso-env dies (SIGKILL included), so it never runs on
+/// without its endpoint. Elsewhere the endpoint's end is noticed at the next request.
+#[cfg(unix)]
+pub(crate) fn die_with_parent(cmd: &mut std::process::Command) {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        use std::os::unix::process::CommandExt;
+        let parent = std::process::id() as libc::pid_t;
+        // SAFETY: prctl and getppid are async-signal-safe; nothing is allocated after fork.
+        unsafe {
+            cmd.pre_exec(move || {
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                // sso-env died between fork and prctl: stop now rather than run unattended.
+                if libc::getppid() != parent {
+                    libc::_exit(128 + libc::SIGTERM);
+                }
+                Ok(())
+            });
+        }
+    }
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    let _ = cmd;
+}
+
 #[cfg(unix)]
 mod imp {
     use std::sync::atomic::{AtomicI32, Ordering};

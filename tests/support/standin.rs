@@ -304,6 +304,8 @@ pub enum AuthorizeOutcome {
 enum FaultKind {
     Status(u16, String),
     Drop,
+    /// This status and body, verbatim (a truncated or incomplete answer).
+    Answer(u16, String),
 }
 
 #[derive(Clone, Debug)]
@@ -768,6 +770,12 @@ impl StandIn {
     /// connection is closed without an answer.
     pub fn drop_next(&self, op: &str, n: usize) {
         self.add_fault(op, Some(n), FaultKind::Drop);
+    }
+
+    /// The next `n` requests to `op` are answered with `status` and `body` as given (in STS's
+    /// content type), to play a truncated or incomplete answer.
+    pub fn answer_next(&self, op: &str, n: usize, status: u16, body: &str) {
+        self.add_fault(op, Some(n), FaultKind::Answer(status, body.to_string()));
     }
 
     /// Waits `delay` before answering each request to `op` (`"*"`: any). Zero removes it.
@@ -1378,6 +1386,7 @@ fn handle(shared: &Shared, req: &Request) -> Option<Response> {
     }
     let resp = match fault {
         Some(FaultKind::Drop) => return None,
+        Some(FaultKind::Answer(status, body)) => sts_xml(status, &sts_request_id(), body),
         Some(FaultKind::Status(status, ty)) => {
             let ty = if ty.is_empty() {
                 default_error_type(service, status).to_string()
