@@ -139,7 +139,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-env' -ScriptBlock {
             [CompletionResult]::new('--picker-key', '--picker-key', [CompletionResultType]::ParameterName, 'A key that opens the profile picker, in the shell''s notation (e.g. ''\C-g'' bash, ''^G'' zsh, ''\cg'' fish)')
             [CompletionResult]::new('--exe', '--exe', [CompletionResultType]::ParameterName, 'How the hook runs sso-env (default: this binary''s full path)')
             [CompletionResult]::new('--no-prompt', '--no-prompt', [CompletionResultType]::ParameterName, 'Leave the prompt alone; the segment is still available (sso_env_prompt_segment)')
-            [CompletionResult]::new('--install', '--install', [CompletionResultType]::ParameterName, 'cmd on Windows: save the hook as %USERPROFILE%\sso-env-hook.cmd and add it to cmd''s AutoRun, after what other tools (conda, Clink) run there')
+            [CompletionResult]::new('--install', '--install', [CompletionResultType]::ParameterName, 'cmd on Windows: save the hook as %USERPROFILE%\sso-env-hook.cmd and add it to cmd''s AutoRun, before what other tools (conda, Clink) run there')
             [CompletionResult]::new('--uninstall', '--uninstall', [CompletionResultType]::ParameterName, 'cmd on Windows: remove what --install added (only that) and the hook file')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')

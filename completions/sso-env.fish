@@ -131,7 +131,7 @@ complete -c sso-env -n "__fish_sso_env_using_subcommand init" -l cmd -d 'Name of
 complete -c sso-env -n "__fish_sso_env_using_subcommand init" -l picker-key -d 'A key that opens the profile picker, in the shell\'s notation (e.g. \'\\C-g\' bash, \'^G\' zsh, \'\\cg\' fish)' -r
 complete -c sso-env -n "__fish_sso_env_using_subcommand init" -l exe -d 'How the hook runs sso-env (default: this binary\'s full path)' -r
 complete -c sso-env -n "__fish_sso_env_using_subcommand init" -l no-prompt -d 'Leave the prompt alone; the segment is still available (sso_env_prompt_segment)'
-complete -c sso-env -n "__fish_sso_env_using_subcommand init" -l install -d 'cmd on Windows: save the hook as %USERPROFILE%\\sso-env-hook.cmd and add it to cmd\'s AutoRun, after what other tools (conda, Clink) run there'
+complete -c sso-env -n "__fish_sso_env_using_subcommand init" -l install -d 'cmd on Windows: save the hook as %USERPROFILE%\\sso-env-hook.cmd and add it to cmd\'s AutoRun, before what other tools (conda, Clink) run there'
 complete -c sso-env -n "__fish_sso_env_using_subcommand init" -l uninstall -d 'cmd on Windows: remove what --install added (only that) and the hook file'
 complete -c sso-env -n "__fish_sso_env_using_subcommand init" -s h -l help -d 'Print help'
 complete -c sso-env -n "__fish_sso_env_using_subcommand profiles" -l names -d 'Only the names of profiles that give credentials, one per line'
