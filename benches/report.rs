@@ -16,6 +16,10 @@
 //! - a 50 MB config: peak memory of a cold export beside a warm one (the SDK must not parse the
 //!   config again).
 //!
+//! - the floors, paired: a warm export and `--version` run in turn with a static hello-world
+//!   (glibc `+crt-static`, non-PIE; and musl when its target is installed) and `/bin/true`,
+//!   each as a ratio of that floor (`of floor`);
+//!
 //! `BENCH_RUNS` sets the number of runs of the fast cases (default 200).
 
 #[path = "../tests/support/mod.rs"]
@@ -81,6 +85,7 @@ fn main() {
     // The floor: a process that does nothing, started the same way.
     let floor = sample(runs, || time_program(&sb, "/bin/true", &[]));
     rows.push(Row::new("/bin/true (the floor)", &floor));
+    floors(&sb, runs, &export, &mut rows);
     // A role chained on the SSO profile, both caches warm.
     sb.write_credentials("[chained]\nrole_arn = arn:aws:iam::931827427725:role/chained\nsource_profile = koa-dev-customer\nregion = eu-west-1\n");
     let chained_export = ["export", "chained", "--format", "bash"];
@@ -174,7 +179,7 @@ fn main() {
     let floor_again = sample(runs / 2, || time_program(&sb, "/bin/true", &[]));
     rows.push(
         Row::new("export, warm, 10,000 + 10,000 credentials", &both_warm)
-            .versus("/bin/true", &floor_again),
+            .of_floor("/bin/true", &floor_again),
     );
     notes.push(format!(
         "10,000 profiles + 10,000 credentials sections ({:.2} MB + {:.2} MB), warm export: {:.3} ms above the floor",
@@ -190,7 +195,7 @@ fn main() {
     );
     println!();
     println!(
-        "{:<38} {:>5} {:>10} {:>10}   {:<38} {:>10} {:>8}",
+        "{:<38} {:>5} {:>10} {:>10}   {:<38} {:>10} {:>14}",
         "case", "N", "median", "p90", "beside", "median", "ratio"
     );
     for r in &rows {
@@ -235,12 +240,89 @@ fn memory_on_a_huge_config(sb: &Sandbox, export: &[&str]) -> Option<String> {
     ))
 }
 
+/// Runs a warm export, `--version` and the floors in turn (one sample of each per round, so
+/// load on a shared machine falls on all alike) and adds one row per case and floor.
+fn floors(sb: &Sandbox, runs: usize, export: &[&str], rows: &mut Vec<Row>) {
+    let hellos = static_hellos(sb);
+    let bin = support::bin().display().to_string();
+    let mut cases: Vec<(String, Box<dyn Fn() -> Duration + '_>)> = vec![
+        ("export, warm".into(), Box::new(|| time_ok(sb, export))),
+        (
+            "--version".into(),
+            Box::new(|| time_program(sb, &bin, &["--version"])),
+        ),
+        (
+            "/bin/true".into(),
+            Box::new(|| time_program(sb, "/bin/true", &[])),
+        ),
+    ];
+    for (name, path) in &hellos {
+        let path = path.display().to_string();
+        cases.push((name.clone(), Box::new(move || time_program(sb, &path, &[]))));
+    }
+    let mut times: Vec<Vec<Duration>> = vec![Vec::new(); cases.len()];
+    for (_, f) in &cases {
+        f(); // warm the page cache
+    }
+    for _ in 0..runs {
+        for (i, (_, f)) in cases.iter().enumerate() {
+            times[i].push(f());
+        }
+    }
+    times.iter_mut().for_each(|v| v.sort());
+    for i in 2..cases.len() {
+        rows.push(Row::new(&format!("floor: {}", cases[i].0), &times[i]));
+    }
+    for (case, t) in cases.iter().zip(&times).take(2) {
+        for (floor, f) in cases.iter().zip(&times).skip(2) {
+            rows.push(Row::new(&format!("{}, paired", case.0), t).of_floor(&floor.0, f));
+        }
+    }
+}
+
+/// A hello-world built static and non-PIE (the fastest start a Rust program has here), with
+/// glibc and, when the target is installed, musl; none when rustc cannot build them.
+fn static_hellos(sb: &Sandbox) -> Vec<(String, std::path::PathBuf)> {
+    let dir = sb.home().join("hello");
+    let _ = std::fs::create_dir_all(&dir);
+    let src = dir.join("hello.rs");
+    std::fs::write(&src, "fn main() { println!(\"hello\"); }\n").unwrap();
+    let variants: [(&str, &[&str]); 2] = [
+        (
+            "static hello (glibc)",
+            &["-C", "target-feature=+crt-static"],
+        ),
+        (
+            "static hello (musl)",
+            &["--target", "x86_64-unknown-linux-musl"],
+        ),
+    ];
+    let mut out = Vec::new();
+    for (i, (name, flags)) in variants.into_iter().enumerate() {
+        let exe = dir.join(format!("hello{i}"));
+        let built = std::process::Command::new(std::env::var("RUSTC").unwrap_or("rustc".into()))
+            .args(["-O", "-C", "relocation-model=static", "-o"])
+            .arg(&exe)
+            .args(flags)
+            .arg(&src)
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if built {
+            out.push((name.to_string(), exe));
+        }
+    }
+    out
+}
+
 struct Row {
     case: String,
     n: usize,
     median: Duration,
     p90: Duration,
     beside: Option<(String, Duration)>,
+    /// The ratio is ours over theirs (a floor), not theirs over ours (a competitor).
+    floor: bool,
 }
 
 impl Row {
@@ -251,7 +333,14 @@ impl Row {
             median: median(v),
             p90: v[v.len() * 9 / 10],
             beside: None,
+            floor: false,
         }
+    }
+
+    fn of_floor(mut self, what: &str, v: &[Duration]) -> Row {
+        self.beside = Some((what.into(), median(v)));
+        self.floor = true;
+        self
     }
 
     fn versus(mut self, what: &str, v: &[Duration]) -> Row {
@@ -264,12 +353,15 @@ impl Row {
             Some((w, d)) => (
                 w.as_str(),
                 format!("{:.3}ms", ms(*d)),
-                format!("{:.1}x", ms(*d) / ms(self.median)),
+                match self.floor {
+                    true => format!("{:.2}x of floor", ms(self.median) / ms(*d)),
+                    false => format!("{:.1}x", ms(*d) / ms(self.median)),
+                },
             ),
             None => ("", String::new(), String::new()),
         };
         println!(
-            "{:<38} {:>5} {:>8.3}ms {:>8.3}ms   {:<38} {:>10} {:>8}",
+            "{:<38} {:>5} {:>8.3}ms {:>8.3}ms   {:<38} {:>10} {:>14}",
             self.case,
             self.n,
             ms(self.median),

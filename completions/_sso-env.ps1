@@ -136,7 +136,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-env' -ScriptBlock {
         }
         'sso-env;init' {
             [CompletionResult]::new('--cmd', '--cmd', [CompletionResultType]::ParameterName, 'Name of the command the hook defines')
-            [CompletionResult]::new('--picker-key', '--picker-key', [CompletionResultType]::ParameterName, 'A key that opens the profile picker, in the shell''s notation (e.g. ''\C-g'' bash, ''^G'' zsh, ''\cg'' fish)')
+            [CompletionResult]::new('--picker-key', '--picker-key', [CompletionResultType]::ParameterName, 'A key that opens the profile picker, in the shell''s notation (e.g. ''\C-g'' bash, ''^G'' zsh, ''\cg'' fish, ''ctrl+g'' nu)')
             [CompletionResult]::new('--exe', '--exe', [CompletionResultType]::ParameterName, 'How the hook runs sso-env (default: this binary''s full path)')
             [CompletionResult]::new('--no-prompt', '--no-prompt', [CompletionResultType]::ParameterName, 'Leave the prompt alone; the segment is still available (sso_env_prompt_segment)')
             [CompletionResult]::new('--install', '--install', [CompletionResultType]::ParameterName, 'cmd on Windows: save the hook as %USERPROFILE%\sso-env-hook.cmd and add it to cmd''s AutoRun, before what other tools (conda, Clink) run there')

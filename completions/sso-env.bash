@@ -275,11 +275,11 @@ _sso__env() {
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "bash zsh fish powershell cmd sh dotenv env-no-export docker-env json process" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bash zsh fish powershell cmd nu sh dotenv env-no-export docker-env json process" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "bash zsh fish powershell cmd sh dotenv env-no-export docker-env json process" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bash zsh fish powershell cmd nu sh dotenv env-no-export docker-env json process" -- "${cur}"))
                     return 0
                     ;;
                 --region)
@@ -522,7 +522,7 @@ _sso__env() {
             return 0
             ;;
         sso__env__subcmd__init)
-            opts="-h --cmd --no-prompt --picker-key --exe --install --uninstall --help bash zsh fish powershell cmd"
+            opts="-h --cmd --no-prompt --picker-key --exe --install --uninstall --help bash zsh fish powershell cmd nu"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -635,11 +635,11 @@ _sso__env() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "bash zsh fish powershell cmd sh dotenv env-no-export docker-env json process" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bash zsh fish powershell cmd nu sh dotenv env-no-export docker-env json process" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "bash zsh fish powershell cmd sh dotenv env-no-export docker-env json process" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bash zsh fish powershell cmd nu sh dotenv env-no-export docker-env json process" -- "${cur}"))
                     return 0
                     ;;
                 --region)
@@ -679,11 +679,11 @@ _sso__env() {
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "bash zsh fish powershell cmd sh dotenv env-no-export docker-env json process" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bash zsh fish powershell cmd nu sh dotenv env-no-export docker-env json process" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "bash zsh fish powershell cmd sh dotenv env-no-export docker-env json process" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bash zsh fish powershell cmd nu sh dotenv env-no-export docker-env json process" -- "${cur}"))
                     return 0
                     ;;
                 *)

@@ -124,7 +124,7 @@ set edit:completion:arg-completer[sso-env] = {|@words|
         }
         &'sso-env;init'= {
             cand --cmd 'Name of the command the hook defines'
-            cand --picker-key 'A key that opens the profile picker, in the shell''s notation (e.g. ''\C-g'' bash, ''^G'' zsh, ''\cg'' fish)'
+            cand --picker-key 'A key that opens the profile picker, in the shell''s notation (e.g. ''\C-g'' bash, ''^G'' zsh, ''\cg'' fish, ''ctrl+g'' nu)'
             cand --exe 'How the hook runs sso-env (default: this binary''s full path)'
             cand --no-prompt 'Leave the prompt alone; the segment is still available (sso_env_prompt_segment)'
             cand --install 'cmd on Windows: save the hook as %USERPROFILE%\sso-env-hook.cmd and add it to cmd''s AutoRun, before what other tools (conda, Clink) run there'

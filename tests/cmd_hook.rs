@@ -1,9 +1,8 @@
 //! cmd.exe under wine: what `export --format cmd` and the `init cmd` hook do in a real cmd.
 //! (`tests/init.rs` covers use-profile, the prompt and --clear.)
 
-#[path = "support/shells.rs"]
-mod shells;
-mod support;
+use crate::support;
+use crate::support::shells;
 
 use std::path::Path;
 use std::time::Duration;
@@ -21,16 +20,8 @@ fn win(p: &Path) -> String {
     format!("Z:{}", p.display().to_string().replace('/', "\\"))
 }
 
-fn require_wine() {
-    assert!(
-        shells::available("cmd"),
-        "wine is not installed (.ci/run installs it)"
-    );
-}
-
-#[test]
 fn calling_exported_lines_never_echoes_the_secrets() {
-    require_wine();
+    shells::require("cmd");
     let sb = sandbox();
     let exported = sb.ok(&["export", "koa-dev-customer", "--format", "cmd"]);
     let file = sb.home().join("aws-env.bat");
@@ -78,9 +69,8 @@ fn fake_hook(sb: &Sandbox) -> String {
     win(&dir.join("hook.cmd"))
 }
 
-#[test]
 fn a_failure_changes_nothing_whatever_its_exit_code() {
-    require_wine();
+    shells::require("cmd");
     let sb = sandbox();
     let h = fake_hook(&sb);
     let tmp = sb.home().join("temp dir");
@@ -120,9 +110,8 @@ fn a_failure_changes_nothing_whatever_its_exit_code() {
     );
 }
 
-#[test]
 fn the_temp_directory_is_never_one_that_exists() {
-    require_wine();
+    shells::require("cmd");
     let sb = sandbox();
     let h = fake_hook(&sb);
     let tmp = sb.home().join("temp dir");
@@ -171,7 +160,6 @@ fn the_temp_directory_is_never_one_that_exists() {
     );
 }
 
-#[test]
 fn install_is_for_cmd_and_says_so_elsewhere() {
     let sb = sandbox();
     let line = support::fails_cleanly(
@@ -216,9 +204,8 @@ fn replay_hook(sb: &Sandbox, exported: &str) -> String {
 /// Static keys have no role and no expiry: the prompt names the profile and nothing else (it
 /// once showed `(keys  until ~11,5Z)`, cmd's text for a substring of an unset variable). A `$`
 /// in the name is shown as it is, not taken as a PROMPT code (`$G` is `>`).
-#[test]
 fn static_keys_prompt_names_the_profile_and_shows_dollars_as_text() {
-    require_wine();
+    shells::require("cmd");
     let sb = Sandbox::new();
     sb.write_config(
         "[profile team$G&keys]\naws_access_key_id = AKIASTATIC\naws_secret_access_key = s3cret\n",
@@ -267,9 +254,8 @@ fn autorun(h: &str, line: &str, extra: &str) -> (bool, Option<String>) {
 
 /// From AutoRun, SSO_ENV_NOAUTORUN keeps the hook out (as CLINK_NOAUTORUN does Clink); else it
 /// sets up and keeps the sso-env path AutoRun handed it. Called by hand it always sets up.
-#[test]
 fn autorun_honours_the_opt_out_and_keeps_the_exe_it_was_given() {
-    require_wine();
+    shells::require("cmd");
     let sb = sandbox();
     let h = fake_hook(&sb);
     let console = r#""C:\Windows\system32\cmd.exe""#;
@@ -296,13 +282,13 @@ fn cmd_substitutes_under_delayed_expansion() -> bool {
 
 /// From AutoRun the hook stays out of `cmd /c` shells (every `for /f` subshell, npm and make
 /// tasks), as Clink does: /k anywhere, or neither /c nor /r, is an interactive cmd.
-#[test]
 fn autorun_stays_out_of_cmd_c_shells() {
-    require_wine();
-    if !cmd_substitutes_under_delayed_expansion() {
-        eprintln!("SKIPPED: this cmd (wine 8's) has no !VAR:a=b!, which the hook reads %CMDCMDLINE% with; runs on Windows");
-        return;
-    }
+    shells::require("cmd");
+    support::skip_unless(
+        cmd_substitutes_under_delayed_expansion(),
+        "cmd's !VAR:a=b!",
+        "wine 8's cmd has no %CMDCMDLINE% and no !VAR:a=b!, which the hook reads it with; runs on Windows",
+    );
     let sb = sandbox();
     let h = fake_hook(&sb);
     for (line, runs) in [
@@ -318,3 +304,12 @@ fn autorun_stays_out_of_cmd_c_shells() {
         assert_eq!(autorun(&h, line, "").0, runs, "{line}");
     }
 }
+crate::tests![
+    calling_exported_lines_never_echoes_the_secrets,
+    a_failure_changes_nothing_whatever_its_exit_code,
+    the_temp_directory_is_never_one_that_exists,
+    install_is_for_cmd_and_says_so_elsewhere,
+    static_keys_prompt_names_the_profile_and_shows_dollars_as_text,
+    autorun_honours_the_opt_out_and_keeps_the_exe_it_was_given,
+    autorun_stays_out_of_cmd_c_shells,
+];

@@ -1,11 +1,11 @@
 //! The rendered `init` hooks, over the whole option matrix (prompt on/off x picker key x
 //! `--cmd`), pass each shell's strictest checker: `shellcheck --enable=all` (bash), `zsh -n`,
-//! `fish --no-execute` and `fish_indent --check` (fish), and the PowerShell parser. The
+//! `fish --no-execute` and `fish_indent --check` (fish), nushell loading it, and the PowerShell
+//! parser. The
 //! templates themselves (with placeholders) are also in `fish_indent`'s style.
 
-#[path = "support/shells.rs"]
-mod shells;
-mod support;
+use crate::support;
+use crate::support::shells;
 
 use std::path::Path;
 use std::process::Command;
@@ -18,6 +18,7 @@ fn matrix(shell: &str) -> Vec<Vec<String>> {
         "bash" => "\\C-g",
         "zsh" => "^G",
         "fish" => "\\cg",
+        "nu" => "ctrl+g",
         _ => "Ctrl+g",
     };
     let mut out = Vec::new();
@@ -41,18 +42,6 @@ fn matrix(shell: &str) -> Vec<Vec<String>> {
     out
 }
 
-/// `None` with a printed reason when `tool` is not installed here.
-fn have(tool: &str) -> bool {
-    let found = Command::new("sh")
-        .args(["-c", &format!("command -v {tool}")])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        eprintln!("SKIPPED: {tool} is not installed (.ci/run installs it)");
-    }
-    found
-}
-
 fn check(tool: &str, args: &[&str], file: &Path) -> Result<(), String> {
     let out = Command::new(tool).args(args).arg(file).output().unwrap();
     if out.status.success() {
@@ -67,8 +56,8 @@ fn check(tool: &str, args: &[&str], file: &Path) -> Result<(), String> {
 }
 
 fn lint_all(shell: &str, ext: &str, checks: &[(&str, &[&str])]) {
-    if !checks.iter().all(|(tool, _)| have(tool)) {
-        return;
+    for (tool, _) in checks {
+        support::require(tool);
     }
     let sb = Sandbox::new();
     let mut failures = Vec::new();
@@ -85,7 +74,6 @@ fn lint_all(shell: &str, ext: &str, checks: &[(&str, &[&str])]) {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-#[test]
 fn bash_hook_passes_shellcheck_with_every_check_enabled() {
     lint_all(
         "bash",
@@ -94,12 +82,10 @@ fn bash_hook_passes_shellcheck_with_every_check_enabled() {
     );
 }
 
-#[test]
 fn zsh_hook_parses() {
     lint_all("zsh", "zsh", &[("zsh", &["-n"])]);
 }
 
-#[test]
 fn fish_hook_parses_and_is_in_fish_indent_style() {
     lint_all(
         "fish",
@@ -108,16 +94,36 @@ fn fish_hook_parses_and_is_in_fish_indent_style() {
     );
 }
 
-#[test]
 fn fish_template_is_in_fish_indent_style() {
-    if !have("fish_indent") {
-        return;
-    }
+    support::require("fish_indent");
     let template = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/shell/hook.fish");
     check("fish_indent", &["--check"], &template).unwrap();
 }
 
-#[test]
+/// nushell has no parse-only mode: each hook is loaded with `source` (it only defines commands
+/// and hooks), which must succeed without a word on stderr (deprecations are warnings there).
+fn nu_hook_loads_without_errors_or_warnings() {
+    let nu = support::require("nu");
+    let sb = Sandbox::new();
+    let file = sb.home().join("hook.nu");
+    for args in matrix("nu") {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        std::fs::write(&file, sb.ok(&args)).unwrap();
+        let mut cmd = Command::new(&nu);
+        sb.clean_env(&mut cmd);
+        let out = cmd
+            .args(["--no-config-file", "--commands"])
+            .arg(format!("source '{}'", file.display()))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success() && out.stderr.is_empty(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
 fn powershell_hook_parses() {
     let sb = Sandbox::new();
     for args in matrix("powershell") {
@@ -126,3 +132,12 @@ fn powershell_hook_parses() {
             .unwrap_or_else(|e| panic!("{args:?}: {e}"));
     }
 }
+
+crate::tests![
+    bash_hook_passes_shellcheck_with_every_check_enabled,
+    zsh_hook_parses,
+    fish_hook_parses_and_is_in_fish_indent_style,
+    fish_template_is_in_fish_indent_style,
+    nu_hook_loads_without_errors_or_warnings,
+    powershell_hook_parses,
+];

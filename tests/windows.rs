@@ -43,7 +43,6 @@ fn sso_env(home: &Path, key: &str, args: &[&str]) -> Output {
         .unwrap()
 }
 
-#[test]
 fn install_keeps_other_autorun_commands_and_uninstall_removes_only_ours() {
     let home = temp_home("autorun home");
     let key = format!(r"Software\sso-env-test-{}", std::process::id());
@@ -147,7 +146,6 @@ fn autorun_exact(key: &str) -> Option<String> {
 /// A user named Zoë (sso-env.exe under a non-ASCII profile directory, as Scoop puts it) gets
 /// the hook installed, and it runs in front of a conda entry whose file is gone: conda's
 /// `if exist` takes the rest of the line as its own, so a hook after it never ran.
-#[test]
 fn install_carries_a_non_ascii_exe_and_runs_before_a_stale_conda_entry() {
     use std::os::windows::process::CommandExt;
     let home = temp_home("Zo\u{eb} autorun");
@@ -207,7 +205,6 @@ fn install_carries_a_non_ascii_exe_and_runs_before_a_stale_conda_entry() {
     let _ = std::fs::remove_dir_all(&home);
 }
 
-#[test]
 fn the_parent_shell_decides_the_format() {
     let home = temp_home("detect");
     let out = Command::new("cmd")
@@ -269,7 +266,6 @@ fn is_powershell(ps: &str) -> bool {
 /// The cmd hook in the real cmd: a failing sso-env (here with -1, as a crashed process exits)
 /// changes nothing, a working one sets the variables without echoing them, and nothing is left
 /// in %TEMP%. sso-env is a batch file standing in for it.
-#[test]
 fn cmd_hook_applies_only_what_succeeded() {
     let home = temp_home("cmd hook");
     let tmp = home.join("temp dir");
@@ -324,3 +320,10 @@ fn cmd_hook_applies_only_what_succeeded() {
     );
     let _ = std::fs::remove_dir_all(&home);
 }
+
+crate::tests![
+    install_keeps_other_autorun_commands_and_uninstall_removes_only_ours,
+    install_carries_a_non_ascii_exe_and_runs_before_a_stale_conda_entry,
+    the_parent_shell_decides_the_format,
+    cmd_hook_applies_only_what_succeeded,
+];

@@ -9,7 +9,7 @@ use crate::shell::{cmd_autorun_line, hook, ShellKind};
 
 #[derive(Args)]
 #[command(
-    after_help = "Examples (one line in your shell's startup file):\n  bash        eval \"$(sso-env init bash)\"                        # ~/.bashrc\n  zsh         eval \"$(sso-env init zsh)\"                         # ~/.zshrc, after compinit\n  fish        sso-env init fish | source                        # ~/.config/fish/config.fish\n  PowerShell  sso-env init powershell | Out-String | Invoke-Expression   # $PROFILE\n  cmd         sso-env init cmd --install   # saves the hook, adds it to AutoRun (--uninstall)\n\nThen: use-profile koa-dev-customer, use-profile (picker), use-profile --clear.\nSSO_ENV_AUTO_REFRESH=0 turns auto-refresh off."
+    after_help = "Examples (one line in your shell's startup file):\n  bash        eval \"$(sso-env init bash)\"                        # ~/.bashrc\n  zsh         eval \"$(sso-env init zsh)\"                         # ~/.zshrc, after compinit\n  fish        sso-env init fish | source                        # ~/.config/fish/config.fish\n  nu          sso-env init nu | save -f ($nu.data-dir | path join vendor/autoload/sso-env.nu)   # once\n  PowerShell  sso-env init powershell | Out-String | Invoke-Expression   # $PROFILE\n  cmd         sso-env init cmd --install   # saves the hook, adds it to AutoRun (--uninstall)\n\nThen: use-profile koa-dev-customer, use-profile (picker), use-profile --clear.\nSSO_ENV_AUTO_REFRESH=0 turns auto-refresh off."
 )]
 pub(crate) struct Init {
     #[arg(value_parser = ShellKind::hook_parser())]
@@ -20,7 +20,7 @@ pub(crate) struct Init {
     /// Leave the prompt alone; the segment is still available (sso_env_prompt_segment).
     #[arg(long)]
     no_prompt: bool,
-    /// A key that opens the profile picker, in the shell's notation (e.g. '\C-g' bash, '^G' zsh, '\cg' fish).
+    /// A key that opens the profile picker, in the shell's notation (e.g. '\C-g' bash, '^G' zsh, '\cg' fish, 'ctrl+g' nu).
     #[arg(long, value_name = "KEY")]
     picker_key: Option<String>,
     /// How the hook runs sso-env (default: this binary's full path).

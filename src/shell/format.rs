@@ -118,5 +118,5 @@ fn statements(kind: ShellKind, vars: &Vars) -> Result<String> {
         out.push_str(&line);
         out.push_str(nl);
     }
-    Ok(out)
+    Ok(shell.wrap(out))
 }

@@ -48,7 +48,7 @@ fn check(opts: &Options) -> Result<()> {
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || "\\-^@[]+_".contains(c))
     {
-        return Err(Error::new(format!("--picker-key {key:?} has characters a key binding does not need; use e.g. '\\C-g' (bash), '^G' (zsh), '\\cg' (fish) or 'Ctrl+g' (PowerShell)")).with_code(2));
+        return Err(Error::new(format!("--picker-key {key:?} has characters a key binding does not need; use e.g. '\\C-g' (bash), '^G' (zsh), '\\cg' (fish), 'ctrl+g' (nu) or 'Ctrl+g' (PowerShell)")).with_code(2));
     }
     Ok(())
 }
@@ -59,7 +59,7 @@ pub(crate) fn render(kind: ShellKind, opts: &Options) -> Result<String> {
     let shell: &dyn Shell = kind.imp();
     let template = shell.hook_template().ok_or_else(|| {
         Error::new(format!(
-            "{} has no hook; use bash, zsh, fish, powershell or cmd",
+            "{} has no hook; use bash, zsh, fish, nu, powershell or cmd",
             kind.name()
         ))
         .with_code(2)

@@ -14,6 +14,7 @@ mod fish;
 mod format;
 pub(crate) mod hook;
 mod noexport;
+mod nu;
 mod posix;
 mod powershell;
 
@@ -23,6 +24,7 @@ pub use docker::DockerEnv;
 pub use dotenv::Dotenv;
 pub use fish::Fish;
 pub use noexport::NoExport;
+pub use nu::Nu;
 pub use posix::Posix;
 pub use powershell::PowerShell;
 
@@ -50,6 +52,10 @@ pub trait Shell: Sync {
     fn set(&self, name: &str, value: &str) -> Result<String, Refusal>;
     /// One statement that removes `name` from the environment, quietly if it is not set.
     fn unset(&self, name: &str) -> String;
+    /// The whole output of `export`/`unset` around its lines (nushell's record braces).
+    fn wrap(&self, lines: String) -> String {
+        lines
+    }
     /// The line ending the shell expects.
     fn newline(&self) -> &'static str {
         "\n"
@@ -102,6 +108,7 @@ shells! {
     Fish => Fish,
     Powershell => PowerShell,
     Cmd => Cmd,
+    Nu => Nu,
     Sh => posix::SH,
     Dotenv => Dotenv,
     EnvNoExport => NoExport,

@@ -295,10 +295,24 @@ const PS_SINGLE_QUOTES: [char; 5] = ['\'', '\u{2018}', '\u{2019}', '\u{201a}', '
 /// `cmd` needs `wine`; `powershell`/`pwsh` are checked by parsing, which is always available.
 pub fn available(shell: &str) -> bool {
     match shell {
-        "bash" | "zsh" | "dash" | "sh" | "fish" => find_in_path(shell).is_some(),
+        "bash" | "zsh" | "dash" | "sh" | "fish" | "nu" => find_in_path(shell).is_some(),
         "cmd" => find_in_path("wine").is_some() && env_binary().is_some(),
         "powershell" | "pwsh" => true,
         _ => false,
+    }
+}
+
+/// Stops the test as skipped (see `harness`) unless `shell` can be evaluated here.
+pub fn require(shell: &str) {
+    match shell {
+        "cmd" => {
+            crate::support::require("wine");
+            crate::support::skip_unless(env_binary().is_some(), "env", "no env binary on PATH");
+        }
+        "powershell" | "pwsh" => {}
+        _ => {
+            crate::support::require(shell);
+        }
     }
 }
 
@@ -371,6 +385,37 @@ pub fn eval_fish_with(style: FishStyle, script: &[u8], initial_env: &[(&str, &st
     cmd.arg("--no-config")
         .arg("-c")
         .arg(driver)
+        .arg(&script_path)
+        .arg(&out_path);
+    clean_env(&mut cmd, &dirs, initial_env);
+    finish(cmd, &dirs, &out_path)
+}
+
+/// Applies `script` (a NUON record, as `export --format nu` prints it) in nushell the way the
+/// hook does (`from nuon`, `hide-env` for null, `load-env` for the rest), then reads back the
+/// environment its programs get.
+pub fn eval_nu(script: &[u8], initial_env: &[(&str, &str)]) -> Evaluated {
+    let binary = find_in_path("nu").expect("nu is not installed (npm install nushell)");
+    let env_bin = env_binary().expect("no env binary");
+    let driver = format!(
+        "def --env main [script: string, out: string] {{\n\
+         \x20   let pairs = (open --raw $script | from nuon | transpose name value)\n\
+         \x20   for name in ($pairs | where value == null | get name) {{ hide-env -i $name }}\n\
+         \x20   let set = ($pairs | where value != null)\n\
+         \x20   if not ($set | is-empty) {{ load-env ($set | transpose -r -d) }}\n\
+         \x20   ^'{}' -0 | save --raw -f $out\n\
+         }}\n",
+        env_bin.display()
+    );
+    let dirs = EvalDirs::new("nu");
+    let driver_path = dirs.harness.join("driver.nu");
+    let script_path = dirs.harness.join("script.nuon");
+    let out_path = dirs.harness.join("env.out");
+    write(&driver_path, driver.as_bytes());
+    write(&script_path, script);
+    let mut cmd = Command::new(binary);
+    cmd.arg("--no-config-file")
+        .arg(&driver_path)
         .arg(&script_path)
         .arg(&out_path);
     clean_env(&mut cmd, &dirs, initial_env);

@@ -6,17 +6,29 @@ use std::time::{Duration, Instant};
 
 pub struct Tmux {
     socket: String,
+    /// The command that prints a marker line, in the shell running in the pane (`run` needs a
+    /// command line that does not itself read as the marker).
+    pub echo: fn(&str) -> String,
+}
+
+/// `echo done\-1\-marker`: prints the marker; the typed line differs from it.
+pub fn posix_echo(marker: &str) -> String {
+    format!("echo {}", marker.replace('-', "\\-"))
 }
 
 impl Tmux {
     /// Starts `command` (run by tmux through sh) in a 200x50 pane of a private tmux server.
     pub fn start(command: &str) -> Tmux {
+        crate::support::require("tmux");
         let socket = format!(
             "sso-env-test-{}-{}",
             std::process::id(),
             COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
         );
-        let t = Tmux { socket };
+        let t = Tmux {
+            socket,
+            echo: posix_echo,
+        };
         let status = t
             .tmux()
             .args([
@@ -104,14 +116,14 @@ impl Tmux {
     pub fn run(&self, cmd: &str) -> String {
         let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let marker = format!("done-{n}-marker");
-        self.line(&format!("{cmd}; echo {}", marker.replace('-', "\\-")));
+        self.line(&format!("{cmd}; {}", (self.echo)(&marker)));
         let screen = self.wait_for(&marker, |s| s.lines().any(|l| l.trim_end() == marker));
         // The output of this command: between the command line and the marker.
         let lines: Vec<&str> = screen.lines().collect();
         let end = lines.iter().rposition(|l| l.trim_end() == marker).unwrap();
         let start = lines[..end]
             .iter()
-            .rposition(|l| l.contains(&marker.replace('-', "\\-")))
+            .rposition(|l| l.contains(&(self.echo)(&marker)))
             .map_or(0, |i| i + 1);
         lines[start..end].join("\n")
     }
