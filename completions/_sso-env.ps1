@@ -82,7 +82,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-env' -ScriptBlock {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format; default: the shell you run it from')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region to export instead of $AWS_REGION or the profile''s')
             [CompletionResult]::new('--mfa-code', '--mfa-code', [CompletionResultType]::ParameterName, 'The MFA code for a role with mfa_serial (else it is asked on the terminal)')
-            [CompletionResult]::new('--no-login', '--no-login', [CompletionResultType]::ParameterName, 'Never start a sign-in; fail with the command to run instead')
+            [CompletionResult]::new('--no-login', '--no-login', [CompletionResultType]::ParameterName, 'Never start a sign-in or ask for an MFA code; fail with the command to run instead')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -97,7 +97,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-env' -ScriptBlock {
         'sso-env;exec' {
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region to set instead of $AWS_REGION or the profile''s')
             [CompletionResult]::new('--mfa-code', '--mfa-code', [CompletionResultType]::ParameterName, 'The MFA code for a role with mfa_serial (else it is asked on the terminal)')
-            [CompletionResult]::new('--no-login', '--no-login', [CompletionResultType]::ParameterName, 'Never start a sign-in; fail with the command to run instead')
+            [CompletionResult]::new('--no-login', '--no-login', [CompletionResultType]::ParameterName, 'Never start a sign-in or ask for an MFA code; fail with the command to run instead')
             [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Give the command a local credential endpoint (the ECS container-credentials protocol every AWS SDK speaks) that keeps its credentials fresh, instead of static keys; for long-running commands')
             [CompletionResult]::new('--ecs-server', '--ecs-server', [CompletionResultType]::ParameterName, 'Give the command a local credential endpoint (the ECS container-credentials protocol every AWS SDK speaks) that keeps its credentials fresh, instead of static keys; for long-running commands')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -112,7 +112,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-env' -ScriptBlock {
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region to set instead of $AWS_REGION or the profile''s')
             [CompletionResult]::new('--mfa-code', '--mfa-code', [CompletionResultType]::ParameterName, 'The MFA code for a role with mfa_serial (else it is asked on the terminal)')
             [CompletionResult]::new('--allow-non-loopback', '--allow-non-loopback', [CompletionResultType]::ParameterName, 'Allow --bind to name an address other machines (or containers) can reach: anyone who can connect and has the token gets the role''s credentials, over plain HTTP')
-            [CompletionResult]::new('--no-login', '--no-login', [CompletionResultType]::ParameterName, 'Never start a sign-in; fail with the command to run instead')
+            [CompletionResult]::new('--no-login', '--no-login', [CompletionResultType]::ParameterName, 'Never start a sign-in or ask for an MFA code; fail with the command to run instead')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -138,9 +138,10 @@ Register-ArgumentCompleter -Native -CommandName 'sso-env' -ScriptBlock {
             [CompletionResult]::new('--cmd', '--cmd', [CompletionResultType]::ParameterName, 'Name of the command the hook defines')
             [CompletionResult]::new('--picker-key', '--picker-key', [CompletionResultType]::ParameterName, 'A key that opens the profile picker, in the shell''s notation (e.g. ''\C-g'' bash, ''^G'' zsh, ''\cg'' fish, ''ctrl+g'' nu)')
             [CompletionResult]::new('--exe', '--exe', [CompletionResultType]::ParameterName, 'How the hook runs sso-env (default: this binary''s full path)')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The startup file for --install/--uninstall (default: the one the shell reads, e.g. ~/.bashrc; in PowerShell pass $PROFILE)')
             [CompletionResult]::new('--no-prompt', '--no-prompt', [CompletionResultType]::ParameterName, 'Leave the prompt alone; the segment is still available (sso_env_prompt_segment)')
-            [CompletionResult]::new('--install', '--install', [CompletionResultType]::ParameterName, 'cmd on Windows: save the hook as %USERPROFILE%\sso-env-hook.cmd and add it to cmd''s AutoRun, after what other tools (conda, Clink) run there')
-            [CompletionResult]::new('--uninstall', '--uninstall', [CompletionResultType]::ParameterName, 'cmd on Windows: remove what --install added (only that) and the hook file')
+            [CompletionResult]::new('--install', '--install', [CompletionResultType]::ParameterName, 'Add the line that loads the hook to the shell''s startup file (once; shown). cmd: save the hook as %USERPROFILE%\sso-env-hook.cmd and add it to cmd''s AutoRun, before what other tools (conda, Clink) run there')
+            [CompletionResult]::new('--uninstall', '--uninstall', [CompletionResultType]::ParameterName, 'Remove what --install added (only that)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -166,7 +167,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-env' -ScriptBlock {
             [CompletionResult]::new('--destination', '--destination', [CompletionResultType]::ParameterName, 'The console page to open')
             [CompletionResult]::new('--mfa-code', '--mfa-code', [CompletionResultType]::ParameterName, 'The MFA code for a role with mfa_serial (else it is asked on the terminal)')
             [CompletionResult]::new('--print', '--print', [CompletionResultType]::ParameterName, 'Print the sign-in URL (valid for 15 minutes) instead of opening a browser')
-            [CompletionResult]::new('--no-login', '--no-login', [CompletionResultType]::ParameterName, 'Never start a sign-in; fail with the command to run instead')
+            [CompletionResult]::new('--no-login', '--no-login', [CompletionResultType]::ParameterName, 'Never start a sign-in or ask for an MFA code; fail with the command to run instead')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break

@@ -522,7 +522,7 @@ _sso__env() {
             return 0
             ;;
         sso__env__subcmd__init)
-            opts="-h --cmd --no-prompt --picker-key --exe --install --uninstall --help bash zsh fish powershell cmd nu"
+            opts="-h --cmd --no-prompt --picker-key --exe --install --uninstall --file --help bash zsh fish powershell cmd nu"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -537,6 +537,10 @@ _sso__env() {
                     return 0
                     ;;
                 --exe)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -76,7 +76,7 @@ set edit:completion:arg-completer[sso-env] = {|@words|
             cand --format 'Output format; default: the shell you run it from'
             cand --region 'Region to export instead of $AWS_REGION or the profile''s'
             cand --mfa-code 'The MFA code for a role with mfa_serial (else it is asked on the terminal)'
-            cand --no-login 'Never start a sign-in; fail with the command to run instead'
+            cand --no-login 'Never start a sign-in or ask for an MFA code; fail with the command to run instead'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -89,7 +89,7 @@ set edit:completion:arg-completer[sso-env] = {|@words|
         &'sso-env;exec'= {
             cand --region 'Region to set instead of $AWS_REGION or the profile''s'
             cand --mfa-code 'The MFA code for a role with mfa_serial (else it is asked on the terminal)'
-            cand --no-login 'Never start a sign-in; fail with the command to run instead'
+            cand --no-login 'Never start a sign-in or ask for an MFA code; fail with the command to run instead'
             cand --server 'Give the command a local credential endpoint (the ECS container-credentials protocol every AWS SDK speaks) that keeps its credentials fresh, instead of static keys; for long-running commands'
             cand --ecs-server 'Give the command a local credential endpoint (the ECS container-credentials protocol every AWS SDK speaks) that keeps its credentials fresh, instead of static keys; for long-running commands'
             cand -h 'Print help'
@@ -103,7 +103,7 @@ set edit:completion:arg-completer[sso-env] = {|@words|
             cand --region 'Region to set instead of $AWS_REGION or the profile''s'
             cand --mfa-code 'The MFA code for a role with mfa_serial (else it is asked on the terminal)'
             cand --allow-non-loopback 'Allow --bind to name an address other machines (or containers) can reach: anyone who can connect and has the token gets the role''s credentials, over plain HTTP'
-            cand --no-login 'Never start a sign-in; fail with the command to run instead'
+            cand --no-login 'Never start a sign-in or ask for an MFA code; fail with the command to run instead'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -126,9 +126,10 @@ set edit:completion:arg-completer[sso-env] = {|@words|
             cand --cmd 'Name of the command the hook defines'
             cand --picker-key 'A key that opens the profile picker, in the shell''s notation (e.g. ''\C-g'' bash, ''^G'' zsh, ''\cg'' fish, ''ctrl+g'' nu)'
             cand --exe 'How the hook runs sso-env (default: this binary''s full path)'
+            cand --file 'The startup file for --install/--uninstall (default: the one the shell reads, e.g. ~/.bashrc; in PowerShell pass $PROFILE)'
             cand --no-prompt 'Leave the prompt alone; the segment is still available (sso_env_prompt_segment)'
-            cand --install 'cmd on Windows: save the hook as %USERPROFILE%\sso-env-hook.cmd and add it to cmd''s AutoRun, after what other tools (conda, Clink) run there'
-            cand --uninstall 'cmd on Windows: remove what --install added (only that) and the hook file'
+            cand --install 'Add the line that loads the hook to the shell''s startup file (once; shown). cmd: save the hook as %USERPROFILE%\sso-env-hook.cmd and add it to cmd''s AutoRun, before what other tools (conda, Clink) run there'
+            cand --uninstall 'Remove what --install added (only that)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -151,7 +152,7 @@ set edit:completion:arg-completer[sso-env] = {|@words|
             cand --destination 'The console page to open'
             cand --mfa-code 'The MFA code for a role with mfa_serial (else it is asked on the terminal)'
             cand --print 'Print the sign-in URL (valid for 15 minutes) instead of opening a browser'
-            cand --no-login 'Never start a sign-in; fail with the command to run instead'
+            cand --no-login 'Never start a sign-in or ask for an MFA code; fail with the command to run instead'
             cand -h 'Print help'
             cand --help 'Print help'
         }

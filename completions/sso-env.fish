@@ -82,7 +82,7 @@ json\t'The variables as one JSON object'
 process\t'The AWS `credential_process` JSON (Version 1)'"
 complete -c sso-env -n "__fish_sso_env_using_subcommand export" -l region -d 'Region to export instead of $AWS_REGION or the profile\'s' -r
 complete -c sso-env -n "__fish_sso_env_using_subcommand export" -l mfa-code -d 'The MFA code for a role with mfa_serial (else it is asked on the terminal)' -r
-complete -c sso-env -n "__fish_sso_env_using_subcommand export" -l no-login -d 'Never start a sign-in; fail with the command to run instead'
+complete -c sso-env -n "__fish_sso_env_using_subcommand export" -l no-login -d 'Never start a sign-in or ask for an MFA code; fail with the command to run instead'
 complete -c sso-env -n "__fish_sso_env_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sso-env -n "__fish_sso_env_using_subcommand unset" -s f -l format -r -f -a "bash\t''
 zsh\t''
@@ -99,7 +99,7 @@ process\t'The AWS `credential_process` JSON (Version 1)'"
 complete -c sso-env -n "__fish_sso_env_using_subcommand unset" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sso-env -n "__fish_sso_env_using_subcommand exec" -l region -d 'Region to set instead of $AWS_REGION or the profile\'s' -r
 complete -c sso-env -n "__fish_sso_env_using_subcommand exec" -l mfa-code -d 'The MFA code for a role with mfa_serial (else it is asked on the terminal)' -r
-complete -c sso-env -n "__fish_sso_env_using_subcommand exec" -l no-login -d 'Never start a sign-in; fail with the command to run instead'
+complete -c sso-env -n "__fish_sso_env_using_subcommand exec" -l no-login -d 'Never start a sign-in or ask for an MFA code; fail with the command to run instead'
 complete -c sso-env -n "__fish_sso_env_using_subcommand exec" -l server -l ecs-server -d 'Give the command a local credential endpoint (the ECS container-credentials protocol every AWS SDK speaks) that keeps its credentials fresh, instead of static keys; for long-running commands'
 complete -c sso-env -n "__fish_sso_env_using_subcommand exec" -s h -l help -d 'Print help'
 complete -c sso-env -n "__fish_sso_env_using_subcommand serve" -l port -d 'Port to listen on; default: a free one' -r
@@ -119,7 +119,7 @@ process\t'The AWS `credential_process` JSON (Version 1)'"
 complete -c sso-env -n "__fish_sso_env_using_subcommand serve" -l region -d 'Region to set instead of $AWS_REGION or the profile\'s' -r
 complete -c sso-env -n "__fish_sso_env_using_subcommand serve" -l mfa-code -d 'The MFA code for a role with mfa_serial (else it is asked on the terminal)' -r
 complete -c sso-env -n "__fish_sso_env_using_subcommand serve" -l allow-non-loopback -d 'Allow --bind to name an address other machines (or containers) can reach: anyone who can connect and has the token gets the role\'s credentials, over plain HTTP'
-complete -c sso-env -n "__fish_sso_env_using_subcommand serve" -l no-login -d 'Never start a sign-in; fail with the command to run instead'
+complete -c sso-env -n "__fish_sso_env_using_subcommand serve" -l no-login -d 'Never start a sign-in or ask for an MFA code; fail with the command to run instead'
 complete -c sso-env -n "__fish_sso_env_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sso-env -n "__fish_sso_env_using_subcommand login" -l profile -d 'Profile whose sign-in to use' -r
 complete -c sso-env -n "__fish_sso_env_using_subcommand login" -l sso-session -d 'An [sso-session] to sign in to' -r
@@ -133,9 +133,10 @@ complete -c sso-env -n "__fish_sso_env_using_subcommand logout" -s h -l help -d 
 complete -c sso-env -n "__fish_sso_env_using_subcommand init" -l cmd -d 'Name of the command the hook defines' -r
 complete -c sso-env -n "__fish_sso_env_using_subcommand init" -l picker-key -d 'A key that opens the profile picker, in the shell\'s notation (e.g. \'\\C-g\' bash, \'^G\' zsh, \'\\cg\' fish, \'ctrl+g\' nu)' -r
 complete -c sso-env -n "__fish_sso_env_using_subcommand init" -l exe -d 'How the hook runs sso-env (default: this binary\'s full path)' -r
+complete -c sso-env -n "__fish_sso_env_using_subcommand init" -l file -d 'The startup file for --install/--uninstall (default: the one the shell reads, e.g. ~/.bashrc; in PowerShell pass $PROFILE)' -r -F
 complete -c sso-env -n "__fish_sso_env_using_subcommand init" -l no-prompt -d 'Leave the prompt alone; the segment is still available (sso_env_prompt_segment)'
-complete -c sso-env -n "__fish_sso_env_using_subcommand init" -l install -d 'cmd on Windows: save the hook as %USERPROFILE%\\sso-env-hook.cmd and add it to cmd\'s AutoRun, after what other tools (conda, Clink) run there'
-complete -c sso-env -n "__fish_sso_env_using_subcommand init" -l uninstall -d 'cmd on Windows: remove what --install added (only that) and the hook file'
+complete -c sso-env -n "__fish_sso_env_using_subcommand init" -l install -d 'Add the line that loads the hook to the shell\'s startup file (once; shown). cmd: save the hook as %USERPROFILE%\\sso-env-hook.cmd and add it to cmd\'s AutoRun, before what other tools (conda, Clink) run there'
+complete -c sso-env -n "__fish_sso_env_using_subcommand init" -l uninstall -d 'Remove what --install added (only that)'
 complete -c sso-env -n "__fish_sso_env_using_subcommand init" -s h -l help -d 'Print help'
 complete -c sso-env -n "__fish_sso_env_using_subcommand profiles" -l names -d 'Only the names of profiles that give credentials, one per line'
 complete -c sso-env -n "__fish_sso_env_using_subcommand profiles" -l json -d 'JSON for scripts'
@@ -149,7 +150,7 @@ complete -c sso-env -n "__fish_sso_env_using_subcommand discover" -s h -l help -
 complete -c sso-env -n "__fish_sso_env_using_subcommand console" -l destination -d 'The console page to open' -r
 complete -c sso-env -n "__fish_sso_env_using_subcommand console" -l mfa-code -d 'The MFA code for a role with mfa_serial (else it is asked on the terminal)' -r
 complete -c sso-env -n "__fish_sso_env_using_subcommand console" -l print -d 'Print the sign-in URL (valid for 15 minutes) instead of opening a browser'
-complete -c sso-env -n "__fish_sso_env_using_subcommand console" -l no-login -d 'Never start a sign-in; fail with the command to run instead'
+complete -c sso-env -n "__fish_sso_env_using_subcommand console" -l no-login -d 'Never start a sign-in or ask for an MFA code; fail with the command to run instead'
 complete -c sso-env -n "__fish_sso_env_using_subcommand console" -s h -l help -d 'Print help'
 complete -c sso-env -n "__fish_sso_env_using_subcommand status" -s h -l help -d 'Print help'
 complete -c sso-env -n "__fish_sso_env_using_subcommand pick" -s h -l help -d 'Print help'

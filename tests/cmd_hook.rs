@@ -181,9 +181,135 @@ fn install_is_for_cmd_and_says_so_elsewhere() {
     assert!(!sb.home().join("sso-env-hook.cmd").exists());
 }
 
+/// A hook whose sso-env is a batch file that prints `exported` (what the real binary printed)
+/// whatever it is asked.
+fn replay_hook(sb: &Sandbox, exported: &str) -> String {
+    let dir = sb.home();
+    std::fs::write(dir.join("replay.txt"), exported).unwrap();
+    let fake = format!(
+        "@echo off\r\ntype \"{}\"\r\nexit /b 0\r\n",
+        win(&dir.join("replay.txt"))
+    );
+    std::fs::write(dir.join("replay-sso-env.cmd"), fake).unwrap();
+    let hook = sb.ok(&[
+        "init",
+        "cmd",
+        "--exe",
+        &win(&dir.join("replay-sso-env.cmd")),
+    ]);
+    std::fs::write(dir.join("hook.cmd"), hook).unwrap();
+    win(&dir.join("hook.cmd"))
+}
+
+/// Static keys have no role and no expiry: the prompt names the profile and nothing else (it
+/// once showed `(keys  until ~11,5Z)`, cmd's text for a substring of an unset variable). A `$`
+/// in the name is shown as it is, not taken as a PROMPT code (`$G` is `>`).
+fn static_keys_prompt_names_the_profile_and_shows_dollars_as_text() {
+    shells::require("cmd");
+    let sb = Sandbox::new();
+    sb.write_config(
+        "[profile team$G&keys]\naws_access_key_id = AKIASTATIC\naws_secret_access_key = s3cret\n",
+    );
+    let exported = sb.ok(&["export", "team$G&keys", "--format", "cmd"]);
+    let h = replay_hook(&sb, &exported);
+    // With echo on, cmd shows its prompt before each command it runs.
+    let script = format!(
+        "call \"{h}\"\r\ncall \"{h}\" use \"team$G&keys\"\r\necho on\r\nrem shown\r\n@echo off\r\n"
+    );
+    let ev = shells::eval_cmd(script.as_bytes(), &[]);
+    assert_eq!(
+        ev.get_lossy("AWS_ACCESS_KEY_ID").as_deref(),
+        Some("AKIASTATIC"),
+        "{}",
+        ev.describe()
+    );
+    assert_eq!(
+        ev.get_lossy("PROMPT").as_deref(),
+        Some("(team$$G&keys)$S$P$G"),
+        "{}",
+        ev.describe()
+    );
+    let out = String::from_utf8_lossy(&ev.stdout);
+    let shown = out
+        .lines()
+        .map(str::trim_end)
+        .find(|l| l.ends_with(">rem shown"))
+        .unwrap_or("");
+    assert!(shown.starts_with("(team$G&keys) "), "{}", ev.describe());
+    assert!(!shown.contains('~'), "{}", ev.describe());
+}
+
+/// Runs the hook as AutoRun does, with cmd's command line `line` (as a user variable, which cmd
+/// reads before its own %CMDCMDLINE%; wine's cmd has none of its own) and `extra` lines before;
+/// whether it set up, and the sso-env path it keeps.
+fn autorun(h: &str, line: &str, extra: &str) -> (bool, Option<String>) {
+    let script = format!(
+        "set \"CMDCMDLINE={line}\"\r\n{extra}call \"{h}\" autorun \"C:\\Program Files (x86)\\sso-env.exe\"\r\n"
+    );
+    let ev = shells::eval_cmd(script.as_bytes(), &[]);
+    assert!(ev.env_captured, "{}", ev.describe());
+    let ran = ev.get("SSO_ENV_SHOW_PROMPT").is_some();
+    (ran, ev.get_lossy("SSO_ENV_HOOK_EXE"))
+}
+
+/// From AutoRun, SSO_ENV_NOAUTORUN keeps the hook out (as CLINK_NOAUTORUN does Clink); else it
+/// sets up and keeps the sso-env path AutoRun handed it. Called by hand it always sets up.
+fn autorun_honours_the_opt_out_and_keeps_the_exe_it_was_given() {
+    shells::require("cmd");
+    let sb = sandbox();
+    let h = fake_hook(&sb);
+    let console = r#""C:\Windows\system32\cmd.exe""#;
+    let exe = "C:\\Program Files (x86)\\sso-env.exe";
+    assert_eq!(autorun(&h, console, ""), (true, Some(exe.to_string())));
+    assert_eq!(
+        autorun(&h, console, "set \"SSO_ENV_NOAUTORUN=1\"\r\n"),
+        (false, None)
+    );
+    let script = format!("set \"SSO_ENV_NOAUTORUN=1\"\r\ncall \"{h}\"\r\n");
+    let ev = shells::eval_cmd(script.as_bytes(), &[]);
+    assert_eq!(ev.get_lossy("SSO_ENV_SHOW_PROMPT").as_deref(), Some("1"));
+}
+
+/// Whether this cmd does `!VAR:a=b!` (Windows' does; wine 8's expands no modifier under delayed
+/// expansion).
+fn cmd_substitutes_under_delayed_expansion() -> bool {
+    let ev = shells::eval_cmd(
+        b"setlocal EnableDelayedExpansion\r\nset \"A=x/cy\"\r\nif \"!A:/c=!\"==\"xy\" endlocal & set \"SUBST=yes\"\r\n",
+        &[],
+    );
+    ev.get("SUBST").is_some()
+}
+
+/// From AutoRun the hook stays out of `cmd /c` shells (every `for /f` subshell, npm and make
+/// tasks), as Clink does: /k anywhere, or neither /c nor /r, is an interactive cmd.
+fn autorun_stays_out_of_cmd_c_shells() {
+    shells::require("cmd");
+    support::skip_unless(
+        cmd_substitutes_under_delayed_expansion(),
+        "cmd's !VAR:a=b!",
+        "wine 8's cmd has no %CMDCMDLINE% and no !VAR:a=b!, which the hook reads it with; runs on Windows",
+    );
+    let sb = sandbox();
+    let h = fake_hook(&sb);
+    for (line, runs) in [
+        (
+            r#"C:\Windows\system32\cmd.exe /c "npm run build & echo done""#,
+            false,
+        ),
+        ("C:\\WINDOWS\\system32\\cmd.exe /C dir /b", false),
+        ("cmd /r make", false),
+        (r#""C:\Windows\system32\cmd.exe""#, true),
+        (r#"cmd.exe /k "C:/conda/activate.bat""#, true),
+    ] {
+        assert_eq!(autorun(&h, line, "").0, runs, "{line}");
+    }
+}
 crate::tests![
     calling_exported_lines_never_echoes_the_secrets,
     a_failure_changes_nothing_whatever_its_exit_code,
     the_temp_directory_is_never_one_that_exists,
     install_is_for_cmd_and_says_so_elsewhere,
+    static_keys_prompt_names_the_profile_and_shows_dollars_as_text,
+    autorun_honours_the_opt_out_and_keeps_the_exe_it_was_given,
+    autorun_stays_out_of_cmd_c_shells,
 ];

@@ -71,20 +71,27 @@ fn install_keeps_other_autorun_commands_and_uninstall_removes_only_ours() {
         assert!(out.stdout.is_empty());
     }
     let hook = home.join("sso-env-hook.cmd");
-    let entry = format!("(if exist \"{0}\" call \"{0}\")", hook.display());
-    assert_eq!(
-        autorun(&key).as_deref(),
-        Some(format!("{other} & {entry}").as_str())
-    );
+    // Ours first, handing the hook this binary's path (as Windows names it).
+    let value = autorun(&key).unwrap_or_default();
+    let entry = value
+        .strip_suffix(&format!(" & {other}"))
+        .unwrap_or_else(|| panic!("{value}"))
+        .to_string();
+    let start = format!("(if exist \"{0}\" call \"{0}\" autorun \"", hook.display());
+    assert!(entry.starts_with(&start), "{entry}");
+    assert!(entry.ends_with("sso-env.exe\")"), "{entry}");
     // ASCII with CRLF, never UTF-16: cmd reads it in any code page.
     let bytes = std::fs::read(&hook).unwrap();
     assert!(bytes.is_ascii() && bytes.windows(2).any(|w| w == b"\r\n"));
 
-    // What AutoRun runs runs the hook (the path has a space), which sets up the prompt.
+    // What AutoRun runs runs the hook (the path has a space), which sets up the prompt; the
+    // command line is set to an interactive cmd's (this one runs under /c, where it stays out).
     let bat = home.join("check.bat");
     std::fs::write(
         &bat,
-        format!("@echo off\r\n{entry}\r\necho shown=%SSO_ENV_SHOW_PROMPT%\r\n"),
+        format!(
+            "@echo off\r\nset \"CMDCMDLINE=cmd.exe\"\r\n{entry}\r\necho shown=%SSO_ENV_SHOW_PROMPT%\r\n"
+        ),
     )
     .unwrap();
     let out = Command::new("cmd")
@@ -112,6 +119,89 @@ fn install_keeps_other_autorun_commands_and_uninstall_removes_only_ours() {
     assert_eq!(autorun(&key), None);
 
     reg(&["delete", &format!(r"HKCU\{key}"), "/f"]);
+    let _ = std::fs::remove_dir_all(&home);
+}
+
+/// The AutoRun value under `key`, read from `reg export` (UTF-16, so any text survives).
+fn autorun_exact(key: &str) -> Option<String> {
+    let file = std::env::temp_dir().join(format!("sso-env-export-{}.reg", std::process::id()));
+    let out = reg(&["export", &format!(r"HKCU\{key}"), file.to_str()?, "/y"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bytes = std::fs::read(&file).unwrap();
+    let _ = std::fs::remove_file(&file);
+    let units: Vec<u16> = bytes[2..]
+        .chunks_exact(2)
+        .map(|c| u16::from_le_bytes([c[0], c[1]]))
+        .collect();
+    let text = String::from_utf16(&units).unwrap();
+    let line = text.lines().find(|l| l.starts_with("\"AutoRun\"=\""))?;
+    let value = line.strip_prefix("\"AutoRun\"=\"")?.strip_suffix('"')?;
+    Some(value.replace("\\\"", "\"").replace("\\\\", "\\"))
+}
+
+/// A user named Zoë (sso-env.exe under a non-ASCII profile directory, as Scoop puts it) gets
+/// the hook installed, and it runs in front of a conda entry whose file is gone: conda's
+/// `if exist` takes the rest of the line as its own, so a hook after it never ran.
+fn install_carries_a_non_ascii_exe_and_runs_before_a_stale_conda_entry() {
+    use std::os::windows::process::CommandExt;
+    let home = temp_home("Zo\u{eb} autorun");
+    let key = format!(r"Software\sso-env-test-zoe-{}", std::process::id());
+    let conda = r#"if exist "C:\gone\condabin\conda_hook.bat" "C:\gone\condabin\conda_hook.bat""#;
+    let added = reg(&[
+        "add",
+        &format!(r"HKCU\{key}"),
+        "/v",
+        "AutoRun",
+        "/d",
+        conda,
+        "/f",
+    ]);
+    assert!(added.status.success());
+    // sso-env, as the hook calls it: prints what `export --format cmd` would.
+    let exe = home.join("scoop").join("shims").join("sso-env.cmd");
+    std::fs::create_dir_all(exe.parent().unwrap()).unwrap();
+    std::fs::write(&exe, "@echo @set \"AWS_PROFILE=%~5\"\r\n").unwrap();
+    let args = ["init", "cmd", "--install", "--exe", exe.to_str().unwrap()];
+    let out = sso_env(&home, &key, &args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let hook = home.join("sso-env-hook.cmd");
+    assert!(std::fs::read(&hook).unwrap().is_ascii());
+    let value = autorun_exact(&key).expect("an AutoRun value");
+    assert!(value.ends_with(&format!(" & {conda}")), "{value}");
+    assert!(value.contains(exe.to_str().unwrap()), "{value}");
+
+    // As cmd starts: the AutoRun value on its own, then the user's use-profile.
+    let after = std::env::temp_dir().join(format!("sso-env-after-{}.bat", std::process::id()));
+    std::fs::write(
+        &after,
+        "@echo off\r\ncall \"%USERPROFILE%\\sso-env-hook.cmd\" use koa\r\n\
+         echo ran=[%SSO_ENV_SHOW_PROMPT%] profile=[%AWS_PROFILE%]\r\n",
+    )
+    .unwrap();
+    let line = format!(
+        "\"set \"CMDCMDLINE=cmd.exe\" & ({value}) & call \"{}\"\"",
+        after.display()
+    );
+    let out = Command::new("cmd")
+        .args(["/d", "/s", "/c"])
+        .raw_arg(&line)
+        .env("USERPROFILE", &home)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(text.contains("ran=[1] profile=[koa]"), "{text}{err}");
+
+    reg(&["delete", &format!(r"HKCU\{key}"), "/f"]);
+    let _ = std::fs::remove_file(&after);
     let _ = std::fs::remove_dir_all(&home);
 }
 
@@ -233,6 +323,7 @@ fn cmd_hook_applies_only_what_succeeded() {
 
 crate::tests![
     install_keeps_other_autorun_commands_and_uninstall_removes_only_ours,
+    install_carries_a_non_ascii_exe_and_runs_before_a_stale_conda_entry,
     the_parent_shell_decides_the_format,
     cmd_hook_applies_only_what_succeeded,
 ];

@@ -30,8 +30,8 @@ pub(crate) struct Init {
     #[arg(long, value_name = "PATH")]
     exe: Option<String>,
     /// Add the line that loads the hook to the shell's startup file (once; shown). cmd: save
-    /// the hook as %USERPROFILE%\sso-env-hook.cmd and add it to cmd's AutoRun, after what other
-    /// tools (conda, Clink) run there.
+    /// the hook as %USERPROFILE%\sso-env-hook.cmd and add it to cmd's AutoRun, before what
+    /// other tools (conda, Clink) run there.
     #[arg(long, conflicts_with = "uninstall")]
     install: bool,
     /// Remove what --install added (only that).
@@ -71,17 +71,17 @@ impl Run for Init {
             Some(e) => e,
             None => default_exe()?,
         };
-        let opts = hook::Options {
+        let mut opts = hook::Options {
             cmd: self.cmd_name,
             prompt: !self.no_prompt,
             picker_key: self.picker_key,
-            exe,
+            exe: hook::Exe::FromAutoRun,
         };
-        let text = hook::render(self.shell, &opts)?;
         if self.install {
-            return install(&text);
+            return install(&hook::render(self.shell, &opts)?, &exe);
         }
-        print(&text)
+        opts.exe = hook::Exe::Path(exe);
+        print(&hook::render(self.shell, &opts)?)
     }
 }
 
@@ -99,7 +99,7 @@ impl Init {
                 cmd: self.cmd_name.clone(),
                 prompt: !self.no_prompt,
                 picker_key: self.picker_key.clone(),
-                exe: exe.clone(),
+                exe: hook::Exe::Path(exe.clone()),
             },
         )?;
         let mut args = vec![self.shell.name().to_string()];
@@ -264,14 +264,17 @@ fn startup_exe() -> Result<String> {
 }
 
 /// Saves the cmd hook (ASCII with CRLF: cmd reads it alike in every code page) and adds it to
-/// AutoRun, keeping what is there.
-fn install(hook: &str) -> Result<i32> {
+/// AutoRun, first, keeping what is there; AutoRun hands the hook `exe`.
+fn install(hook: &str, exe: &str) -> Result<i32> {
     let current = cmd_autorun::read()?;
     let path = paths::home()?.join(cmd_autorun_line::HOOK_FILE);
     let entry = path
         .to_str()
         .ok_or_else(|| Error::new("your profile directory's path is not valid text"))
-        .and_then(|p| cmd_autorun_line::entry(p).map_err(|r| Error::new(r.0)))?;
+        .and_then(|p| {
+            cmd_autorun_line::entry(p, exe)
+                .map_err(|r| Error::new(format!("{}; pass --exe with another path", r.0)))
+        })?;
     fsutil::write_private(&path, hook.as_bytes())?;
     let (line, expand) = current.unwrap_or((String::new(), true));
     cmd_autorun::write(&cmd_autorun_line::add(&line, &entry), expand)?;

@@ -96,19 +96,27 @@ pub(crate) mod autorun {
     /// The file name that marks our command (in the user's profile directory).
     pub(crate) const HOOK_FILE: &str = "sso-env-hook.cmd";
 
-    /// Our command for the hook at `path`: runs it only while it exists; the parentheses keep
-    /// `if` from taking the commands after it as its own. `%` would expand and `call` doubles
-    /// a `^` even inside quotes, so paths with them are refused.
-    pub(crate) fn entry(path: &str) -> Result<String, Refusal> {
-        if let Some(c) = path
-            .chars()
-            .find(|c| matches!(c, '"' | '%' | '^') || c.is_control())
-        {
-            return Err(Refusal(format!(
-                "the path {path:?} contains {c:?}, which AutoRun cannot quote"
-            )));
+    /// How the installed hook calls sso-env: the path AutoRun passed it (see `hook.cmd`).
+    pub(crate) const EXE: &str = "\"%SSO_ENV_HOOK_EXE%\"";
+
+    /// Our command for the hook at `hook`, handing it sso-env's path `exe` (AutoRun is UTF-16, so
+    /// any path arrives intact): runs it only while it exists; the parentheses keep `if` from
+    /// taking the commands after it as its own. `%` would expand and `call` doubles a `^` even
+    /// inside quotes, so paths with them are refused.
+    pub(crate) fn entry(hook: &str, exe: &str) -> Result<String, Refusal> {
+        for path in [hook, exe] {
+            if let Some(c) = path
+                .chars()
+                .find(|c| matches!(c, '"' | '%' | '^') || c.is_control())
+            {
+                return Err(Refusal(format!(
+                    "the path {path:?} contains {c:?}, which AutoRun cannot quote"
+                )));
+            }
         }
-        Ok(format!("(if exist \"{path}\" call \"{path}\")"))
+        Ok(format!(
+            "(if exist \"{hook}\" call \"{hook}\" autorun \"{exe}\")"
+        ))
     }
 
     fn is_ours(command: &str) -> bool {
@@ -173,13 +181,15 @@ pub(crate) mod autorun {
         }
     }
 
-    /// `line` with our command `entry` last (replacing an older one of ours).
+    /// `line` with our command `entry` first (replacing an older one of ours): an `if` without
+    /// parentheses before it (conda's `if exist "…\conda_hook.bat" "…\conda_hook.bat"`) would
+    /// take the rest of the line, `& ours` included, as its own, and skip ours with it.
     pub(crate) fn add(line: &str, entry: &str) -> String {
         let rest = remove(line);
         if rest.trim().is_empty() {
             entry.to_string()
         } else {
-            format!("{} & {entry}", rest.trim_end())
+            format!("{entry} & {}", rest.trim_start())
         }
     }
 
@@ -190,29 +200,43 @@ pub(crate) mod autorun {
         const CONDA: &str = "if exist \"C:\\Users\\Zo\u{eb}\\miniconda3\\condabin\\conda_hook.bat\" \"C:\\Users\\Zo\u{eb}\\miniconda3\\condabin\\conda_hook.bat\"";
         const CLINK: &str = r#""C:\Program Files (x86)\clink\clink.bat" inject --autorun"#;
 
+        const EXE: &str = "C:\\Users\\Zo\u{eb}\\scoop\\shims\\sso-env.exe";
+
         #[test]
         fn entry_quotes_paths_with_spaces_and_refuses_what_it_cannot() {
             assert_eq!(
-                entry(r"C:\Users\Jane Doe\sso-env-hook.cmd").unwrap(),
-                r#"(if exist "C:\Users\Jane Doe\sso-env-hook.cmd" call "C:\Users\Jane Doe\sso-env-hook.cmd")"#
+                entry(
+                    r"C:\Users\Jane Doe\sso-env-hook.cmd",
+                    r"C:\Program Files (x86)\sso-env.exe"
+                )
+                .unwrap(),
+                r#"(if exist "C:\Users\Jane Doe\sso-env-hook.cmd" call "C:\Users\Jane Doe\sso-env-hook.cmd" autorun "C:\Program Files (x86)\sso-env.exe")"#
             );
-            assert!(entry(r"C:\100%\sso-env-hook.cmd").is_err());
-            assert!(entry(r"C:\a^b\sso-env-hook.cmd").is_err());
-            assert!(entry(r"C:\R&D (x)\sso-env-hook.cmd").is_ok());
-            assert!(entry("C:\\a\"b").is_err());
+            // Any text: AutoRun is UTF-16.
+            assert!(entry("C:\\Users\\Zo\u{eb}\\sso-env-hook.cmd", EXE).is_ok());
+            for bad in [r"C:\100%\x", r"C:\a^b\x", "C:\\a\"b", "C:\\a\nb"] {
+                assert!(entry(bad, EXE).is_err(), "{bad:?}");
+                assert!(entry(r"C:\h\sso-env-hook.cmd", bad).is_err(), "{bad:?}");
+            }
+            assert!(entry(r"C:\R&D (x)\sso-env-hook.cmd", EXE).is_ok());
         }
 
         #[test]
-        fn adds_after_other_tools_and_removes_only_ours() {
-            let ours = entry(r"C:\Users\Jane Doe\sso-env-hook.cmd").unwrap();
+        fn adds_before_other_tools_and_removes_only_ours() {
+            let ours = entry(r"C:\Users\Jane Doe\sso-env-hook.cmd", EXE).unwrap();
             assert_eq!(add("", &ours), ours);
+            // First: conda's `if` takes the rest of the line as its own.
             let with_conda = add(CONDA, &ours);
-            assert_eq!(with_conda, format!("{CONDA} & {ours}"));
+            assert_eq!(with_conda, format!("{ours} & {CONDA}"));
             // Installing again replaces ours, never duplicates it.
             assert_eq!(add(&with_conda, &ours), with_conda);
-            let moved = entry(r"D:\home\sso-env-hook.cmd").unwrap();
-            assert_eq!(add(&with_conda, &moved), format!("{CONDA} & {moved}"));
+            let moved = entry(r"D:\home\sso-env-hook.cmd", EXE).unwrap();
+            assert_eq!(add(&with_conda, &moved), format!("{moved} & {CONDA}"));
+            // An older install, ours last, moves to the front.
+            let old = format!("{CONDA} & {ours}");
+            assert_eq!(add(&old, &ours), with_conda);
             assert_eq!(remove(&with_conda), CONDA);
+            assert_eq!(remove(&old), CONDA);
             assert_eq!(remove(&ours), "");
 
             // Ours first, in the middle, with && and ||: the others kept byte for byte.

@@ -22,7 +22,16 @@ pub(crate) struct Options {
     /// A key that opens the picker, in the shell's own notation; none by default.
     pub picker_key: Option<String>,
     /// How the hook calls sso-env.
-    pub exe: String,
+    pub exe: Exe,
+}
+
+pub(crate) enum Exe {
+    /// This path, written into the hook as a literal of its shell.
+    Path(String),
+    /// cmd's installed hook: the path AutoRun hands it when cmd starts (see `hook.cmd`), so that
+    /// the file holds none (a non-ASCII one would be garbled: cmd reads batch files in the
+    /// console code page; AutoRun is UTF-16).
+    FromAutoRun,
 }
 
 fn valid_name(s: &str) -> bool {
@@ -64,9 +73,11 @@ pub(crate) fn render(kind: ShellKind, opts: &Options) -> Result<String> {
             shell.name()
         ))
     };
-    let exe = shell
-        .program_literal(&opts.exe)
-        .map_err(|r| refused(&opts.exe, r.0))?;
+    let exe = match &opts.exe {
+        Exe::Path(p) => shell.program_literal(p).map_err(|r| refused(p, r.0))?,
+        Exe::FromAutoRun if kind == ShellKind::Cmd => super::cmd_autorun_line::EXE.to_string(),
+        Exe::FromAutoRun => return Err(Error::new("only cmd's hook is installed through AutoRun")),
+    };
     let key = opts.picker_key.clone().unwrap_or_default();
     let picker_key = match key.as_str() {
         "" => shell.nothing().to_string(),
@@ -106,7 +117,7 @@ mod tests {
             cmd: "use-profile".into(),
             prompt: true,
             picker_key: None,
-            exe: "/opt/it's here/sso-env".into(),
+            exe: Exe::Path("/opt/it's here/sso-env".into()),
         }
     }
 
