@@ -157,6 +157,7 @@ impl Sandbox {
             .env("AWS_ENDPOINT_URL_SSO_OIDC", self.server.url())
             .env("AWS_ENDPOINT_URL_STS", self.server.url())
             .current_dir(self.home());
+        windows_env(cmd, self.home());
     }
 
     pub fn run(&self, args: &[&str]) -> Output {
@@ -197,6 +198,49 @@ impl Sandbox {
     pub fn fails(&self, args: &[&str]) -> String {
         fails_cleanly(&self.run(args), &format!("{args:?}"))
     }
+}
+
+/// What a Windows process needs beside `PATH` once its environment is cleared, with the user's
+/// own directories in the sandbox `home`: without `SystemRoot` Winsock fails to start (error
+/// 10106, so the stand-in is unreachable), without `USERPROFILE` sso-env has no home, without
+/// `TEMP`/`TMP` the temporary directory falls back to `C:\Windows`, without `PATHEXT` and `ComSpec`
+/// no `.exe`/`.bat` is found by name. Nothing on other systems.
+pub fn windows_env(cmd: &mut Command, home: &Path) {
+    if !cfg!(windows) {
+        return;
+    }
+    for keep in [
+        "SystemRoot",
+        "SystemDrive",
+        "windir",
+        "ComSpec",
+        "PATHEXT",
+        "ProgramData",
+        "ProgramFiles",
+        "ProgramFiles(x86)",
+        "CommonProgramFiles",
+        "PSModulePath",
+        "NUMBER_OF_PROCESSORS",
+        "PROCESSOR_ARCHITECTURE",
+        "OS",
+        "USERNAME",
+        "COMPUTERNAME",
+        // wine's own (not on Windows): the prefix and its server, for the children it starts.
+        "WINEPREFIX",
+        "WINEDEBUG",
+        "WINEDLLOVERRIDES",
+        "WINESERVER",
+    ] {
+        if let Some(v) = std::env::var_os(keep) {
+            cmd.env(keep, v);
+        }
+    }
+    let temp = std::env::temp_dir();
+    cmd.env("USERPROFILE", home)
+        .env("APPDATA", home.join("AppData").join("Roaming"))
+        .env("LOCALAPPDATA", home.join("AppData").join("Local"))
+        .env("TEMP", &temp)
+        .env("TMP", &temp);
 }
 
 /// Checks the failure shape (see `Sandbox::fails`) of any finished run.
