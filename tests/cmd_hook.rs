@@ -1,9 +1,8 @@
 //! cmd.exe under wine: what `export --format cmd` and the `init cmd` hook do in a real cmd.
 //! (`tests/init.rs` covers use-profile, the prompt and --clear.)
 
-#[path = "support/shells.rs"]
-mod shells;
-mod support;
+use crate::support;
+use crate::support::shells;
 
 use std::path::Path;
 use std::time::Duration;
@@ -21,16 +20,8 @@ fn win(p: &Path) -> String {
     format!("Z:{}", p.display().to_string().replace('/', "\\"))
 }
 
-fn require_wine() {
-    assert!(
-        shells::available("cmd"),
-        "wine is not installed (.ci/run installs it)"
-    );
-}
-
-#[test]
 fn calling_exported_lines_never_echoes_the_secrets() {
-    require_wine();
+    shells::require("cmd");
     let sb = sandbox();
     let exported = sb.ok(&["export", "koa-dev-customer", "--format", "cmd"]);
     let file = sb.home().join("aws-env.bat");
@@ -78,9 +69,8 @@ fn fake_hook(sb: &Sandbox) -> String {
     win(&dir.join("hook.cmd"))
 }
 
-#[test]
 fn a_failure_changes_nothing_whatever_its_exit_code() {
-    require_wine();
+    shells::require("cmd");
     let sb = sandbox();
     let h = fake_hook(&sb);
     let tmp = sb.home().join("temp dir");
@@ -120,9 +110,8 @@ fn a_failure_changes_nothing_whatever_its_exit_code() {
     );
 }
 
-#[test]
 fn the_temp_directory_is_never_one_that_exists() {
-    require_wine();
+    shells::require("cmd");
     let sb = sandbox();
     let h = fake_hook(&sb);
     let tmp = sb.home().join("temp dir");
@@ -171,7 +160,6 @@ fn the_temp_directory_is_never_one_that_exists() {
     );
 }
 
-#[test]
 fn install_is_for_cmd_and_says_so_elsewhere() {
     let sb = sandbox();
     let line = support::fails_cleanly(
@@ -192,3 +180,10 @@ fn install_is_for_cmd_and_says_so_elsewhere() {
     }
     assert!(!sb.home().join("sso-env-hook.cmd").exists());
 }
+
+crate::tests![
+    calling_exported_lines_never_echoes_the_secrets,
+    a_failure_changes_nothing_whatever_its_exit_code,
+    the_temp_directory_is_never_one_that_exists,
+    install_is_for_cmd_and_says_so_elsewhere,
+];

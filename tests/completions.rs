@@ -1,11 +1,9 @@
 //! The completion scripts in `completions/` are what `sso-env completions SHELL` prints now.
-//! Regenerate them with `UPDATE_COMPLETIONS=1 cargo test --test completions`.
+//! Regenerate them with `UPDATE_COMPLETIONS=1 cargo test --test tests -- completions`.
 
-#[path = "support/shells.rs"]
-mod shells;
-mod support;
-#[path = "support/tmux.rs"]
-mod tmux;
+use crate::support;
+use crate::support::shells;
+use crate::support::tmux;
 
 use std::path::Path;
 
@@ -17,7 +15,6 @@ const FILES: [(&str, &str); 5] = [
     ("elvish", "sso-env.elv"),
 ];
 
-#[test]
 fn committed_completions_are_fresh() {
     let sb = support::Sandbox::empty();
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
@@ -36,12 +33,11 @@ fn committed_completions_are_fresh() {
         let committed = std::fs::read_to_string(&path).unwrap_or_default();
         assert!(
             committed == now,
-            "completions/{file} is stale: run UPDATE_COMPLETIONS=1 cargo test --test completions"
+            "completions/{file} is stale: run UPDATE_COMPLETIONS=1 cargo test --test tests -- completions"
         );
     }
 }
 
-#[test]
 fn completion_scripts_load_in_their_shells() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
     let checks = [
@@ -110,7 +106,6 @@ const SUBCOMMANDS: [&str; 11] = [
 ];
 
 /// bash: the generated function, called as bash calls it, completes every subcommand's options.
-#[test]
 fn bash_completes_every_subcommands_options() {
     let sb = support::Sandbox::empty();
     let script = sb.ok(&["completions", "bash"]);
@@ -149,12 +144,8 @@ fn bash_completes_every_subcommands_options() {
 }
 
 /// fish: `sso-env completions fish | source` offers subcommands and options.
-#[test]
 fn fish_completes_subcommands_and_options() {
-    if !shells::available("fish") {
-        eprintln!("SKIPPED: fish is not installed (.ci/run installs it)");
-        return;
-    }
+    shells::require("fish");
     let sb = support::Sandbox::empty();
     let mut cmd = std::process::Command::new("fish");
     sb.clean_env(&mut cmd);
@@ -180,12 +171,9 @@ fn fish_completes_subcommands_and_options() {
 }
 
 /// zsh: `eval "$(sso-env completions zsh)"` after compinit completes, typed with a real Tab.
-#[test]
 fn zsh_completes_after_eval() {
-    if !shells::available("zsh") || which_tmux().is_none() {
-        eprintln!("SKIPPED: zsh or tmux is not installed (.ci/run installs them)");
-        return;
-    }
+    shells::require("zsh");
+    support::require("tmux");
     let sb = support::Sandbox::empty();
     let path = format!(
         "{}:{}",
@@ -224,15 +212,8 @@ fn zsh_completes_after_eval() {
     });
 }
 
-fn which_tmux() -> Option<std::path::PathBuf> {
-    std::env::split_paths(&std::env::var_os("PATH")?)
-        .map(|d| d.join("tmux"))
-        .find(|p| p.is_file())
-}
-
 /// The bash init hook loads this script on first use and calls `_sso__env`: the name both
 /// sides rely on. Options complete through the hook too.
-#[test]
 fn bash_hook_completes_options_through_the_script() {
     let sb = support::Sandbox::empty();
     let bin_dir = support::bin().parent().unwrap().to_path_buf();
@@ -258,7 +239,6 @@ fn bash_hook_completes_options_through_the_script() {
 }
 
 /// The bash hook completes profile names after every subcommand that takes one, `serve` too.
-#[test]
 fn bash_hook_completes_profile_names_after_profile_commands() {
     let sb = support::Sandbox::new();
     sb.write_config(support::CONFIG);
@@ -287,3 +267,13 @@ fn bash_hook_completes_profile_names_after_profile_commands() {
         );
     }
 }
+
+crate::tests![
+    committed_completions_are_fresh,
+    completion_scripts_load_in_their_shells,
+    bash_completes_every_subcommands_options,
+    fish_completes_subcommands_and_options,
+    zsh_completes_after_eval,
+    bash_hook_completes_options_through_the_script,
+    bash_hook_completes_profile_names_after_profile_commands,
+];

@@ -2,7 +2,7 @@
 //! refused with the file, the line and the key, before anything is exported or signed in.
 //! botocore keeps ` # ...` in the value, so exporting it would break every later AWS call.
 
-mod support;
+use crate::support;
 
 use support::{fails_cleanly, Sandbox, CONFIG};
 
@@ -14,7 +14,6 @@ fn with_line(from: &str, to: &str) -> (String, usize) {
     (config, line)
 }
 
-#[test]
 fn inline_comments_and_bad_values_are_refused_with_their_line() {
     let cases = [
         (
@@ -97,7 +96,6 @@ fn inline_comments_and_bad_values_are_refused_with_their_line() {
 }
 
 /// The reason to refuse: botocore reads the comment as part of the value.
-#[test]
 fn botocore_keeps_the_comment_in_the_value() {
     let sb = Sandbox::new();
     let (config, _) = with_line("region = eu-west-1", "region = us-west-2   # Oregon");
@@ -112,7 +110,6 @@ fn botocore_keeps_the_comment_in_the_value() {
     );
 }
 
-#[test]
 fn ordinary_values_still_work() {
     let sb = Sandbox::new();
     let config = CONFIG
@@ -128,3 +125,9 @@ fn ordinary_values_still_work() {
     let out = sb.ok(&["export", "koa-dev-customer", "--format", "sh"]);
     assert!(out.contains("AWS_REGION='us-gov-west-1'"), "{out}");
 }
+
+crate::tests![
+    inline_comments_and_bad_values_are_refused_with_their_line,
+    botocore_keeps_the_comment_in_the_value,
+    ordinary_values_still_work,
+];

@@ -2,9 +2,8 @@
 //! backups) under `discover --write` and `configure`, `configure` in flag form and as a
 //! wizard at a terminal, and botocore reading what was written.
 
-mod support;
-#[path = "support/tmux.rs"]
-mod tmux;
+use crate::support;
+use crate::support::tmux;
 
 use std::path::Path;
 use std::time::Duration;
@@ -81,7 +80,6 @@ print(json.dumps({{"names": names, "key": c.access_key}}))
     v["key"].as_str().unwrap().to_string()
 }
 
-#[test]
 fn discover_write_keeps_a_symlinked_crlf_config_a_symlink() {
     let sb = Sandbox::empty();
     let original = crlf_config();
@@ -129,7 +127,6 @@ const ONE: [&str; 13] = [
     "koa-dev-customer",
 ];
 
-#[test]
 fn configure_flags_write_a_session_and_a_profile_from_nothing() {
     let sb = Sandbox::empty();
     let out = sb.run(&ONE);
@@ -180,7 +177,6 @@ fn configure_flags_write_a_session_and_a_profile_from_nothing() {
     );
 }
 
-#[test]
 fn configure_all_adds_every_pair_to_a_symlinked_crlf_config() {
     let sb = Sandbox::empty();
     let original = crlf_config();
@@ -242,7 +238,6 @@ fn configure_all_adds_every_pair_to_a_symlinked_crlf_config() {
     );
 }
 
-#[test]
 fn configure_all_without_a_sign_in_leaves_a_session_to_sign_in_to() {
     let sb = Sandbox::empty();
     let all = [
@@ -277,7 +272,6 @@ fn configure_all_without_a_sign_in_leaves_a_session_to_sign_in_to() {
     assert_eq!(text.matches("[profile ").count(), 3, "{text}");
 }
 
-#[test]
 fn configure_without_a_terminal_or_flags_says_what_it_needs() {
     let sb = Sandbox::empty();
     let line = sb.fails(&["configure"]);
@@ -318,16 +312,8 @@ fn shell(sb: &Sandbox) -> tmux::Tmux {
     t
 }
 
-#[test]
 fn configure_wizard_from_an_empty_home_to_use_profile() {
-    if std::process::Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_err()
-    {
-        eprintln!("SKIPPED: tmux is not installed");
-        return;
-    }
+    support::require("tmux");
     let sb = Sandbox::empty();
     let t = shell(&sb);
     t.line("sso-env configure");
@@ -386,7 +372,6 @@ fn configure_wizard_from_an_empty_home_to_use_profile() {
     );
 }
 
-#[test]
 fn every_nothing_configured_hint_points_at_sso_env_configure() {
     let sb = Sandbox::empty();
     type Case<'a> = (Vec<&'a str>, Vec<(&'a str, &'a str)>, &'a str);
@@ -439,7 +424,6 @@ fn every_nothing_configured_hint_points_at_sso_env_configure() {
     }
 }
 
-#[test]
 fn logout_without_arguments_signs_out_of_everything_like_aws_sso_logout() {
     let sb = Sandbox::empty();
     // No config at all, and no `default` profile: it still works, as `aws sso logout` does.
@@ -463,7 +447,6 @@ fn logout_without_arguments_signs_out_of_everything_like_aws_sso_logout() {
     assert!(!sb.server.token_is_valid(&a) && !sb.server.token_is_valid(&b));
 }
 
-#[test]
 fn a_vanity_start_url_is_resolved_like_the_aws_cli_and_cached_under_its_key() {
     let sb = Sandbox::empty();
     let vanity = format!("{}/vanity-start", sb.server.url());
@@ -565,16 +548,8 @@ fn a_vanity_start_url_is_resolved_like_the_aws_cli_and_cached_under_its_key() {
     );
 }
 
-#[test]
 fn configure_wizard_asks_before_replacing_a_profile() {
-    if std::process::Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_err()
-    {
-        eprintln!("SKIPPED: tmux is not installed");
-        return;
-    }
+    support::require("tmux");
     let sb = Sandbox::new();
     let original = format!("{}\n[default]\nregion = us-east-1\n", support::CONFIG);
     sb.write_config(&original);
@@ -630,7 +605,6 @@ fn configure_wizard_asks_before_replacing_a_profile() {
     assert!(out.contains("AWS_ACCESS_KEY_ID"), "{out}");
 }
 
-#[test]
 fn login_with_a_vanity_url_moves_sso_region_to_the_issuers_as_the_aws_cli_does() {
     let sb = Sandbox::empty();
     let vanity = format!("{}/vanity-start", sb.server.url());
@@ -668,3 +642,17 @@ fn login_with_a_vanity_url_moves_sso_region_to_the_issuers_as_the_aws_cli_does()
         sb.server.issued_credentials().last().unwrap().access_key_id
     );
 }
+
+crate::tests![
+    discover_write_keeps_a_symlinked_crlf_config_a_symlink,
+    configure_flags_write_a_session_and_a_profile_from_nothing,
+    configure_all_adds_every_pair_to_a_symlinked_crlf_config,
+    configure_all_without_a_sign_in_leaves_a_session_to_sign_in_to,
+    configure_without_a_terminal_or_flags_says_what_it_needs,
+    configure_wizard_from_an_empty_home_to_use_profile,
+    every_nothing_configured_hint_points_at_sso_env_configure,
+    logout_without_arguments_signs_out_of_everything_like_aws_sso_logout,
+    a_vanity_start_url_is_resolved_like_the_aws_cli_and_cached_under_its_key,
+    configure_wizard_asks_before_replacing_a_profile,
+    login_with_a_vanity_url_moves_sso_region_to_the_issuers_as_the_aws_cli_does,
+];

@@ -3,19 +3,12 @@
 //! sso-env must fail at once with the login command instead. Run under `script`, which gives
 //! the command a real pty.
 
-mod support;
+use crate::support;
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use support::Sandbox;
-
-fn has_script() -> bool {
-    Command::new("script")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
 
 /// `script` running `inner` (a sh command line) on a pty, stdin held open by the test.
 fn under_pty(sb: &Sandbox, inner: &str) -> std::process::Child {
@@ -29,12 +22,8 @@ fn under_pty(sb: &Sandbox, inner: &str) -> std::process::Child {
         .unwrap()
 }
 
-#[test]
 fn no_visible_terminal_fails_at_once_with_the_login_command() {
-    if !has_script() {
-        eprintln!("SKIPPED: util-linux script is not installed");
-        return;
-    }
+    support::require("script");
     let sb = Sandbox::new();
     let err = sb.home().join("stderr.txt");
     let bin = support::bin();
@@ -76,12 +65,8 @@ fn no_visible_terminal_fails_at_once_with_the_login_command() {
 }
 
 /// The control: with stderr on the terminal too, the same command does start a sign-in.
-#[test]
 fn a_visible_terminal_still_signs_in_on_demand() {
-    if !has_script() {
-        eprintln!("SKIPPED: util-linux script is not installed");
-        return;
-    }
+    support::require("script");
     let sb = Sandbox::new();
     let inner = format!(
         "'{}' export koa-dev-customer --format process --region eu-west-1",
@@ -99,3 +84,8 @@ fn a_visible_terminal_still_signs_in_on_demand() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+crate::tests![
+    no_visible_terminal_fails_at_once_with_the_login_command,
+    a_visible_terminal_still_signs_in_on_demand,
+];

@@ -2,7 +2,7 @@
 //! (accounts and roles across pages and throttling, `--write` merging into the config) and
 //! `console` (federation sign-in) against the stand-in.
 
-mod support;
+use crate::support;
 
 use std::time::{Duration, SystemTime};
 
@@ -26,7 +26,6 @@ sso_role_name = Admin
 region = us-west-2
 ";
 
-#[test]
 fn profiles_json_reports_sign_in_and_cache_state() {
     let sb = Sandbox::new();
     sb.write_config(&format!("{}{MORE}", support::CONFIG));
@@ -142,7 +141,6 @@ fn stanza_pairs(text: &str) -> Vec<(String, String)> {
     pairs
 }
 
-#[test]
 fn discover_finds_every_pair_across_pages_and_throttling() {
     let sb = Sandbox::new();
     sb.seed_token("koa", 8 * HOUR);
@@ -173,7 +171,6 @@ fn discover_finds_every_pair_across_pages_and_throttling() {
     );
 }
 
-#[test]
 fn discover_write_keeps_the_file_and_adds_only_what_is_missing() {
     let sb = Sandbox::new();
     let original = format!("{}{MORE}", support::CONFIG);
@@ -244,7 +241,6 @@ print(json.dumps({"names": names, "key": c.access_key}))
     );
 }
 
-#[test]
 fn console_signs_in_through_the_federation_endpoint() {
     let sb = Sandbox::new();
     sb.seed_token("koa", 8 * HOUR);
@@ -318,7 +314,6 @@ fn console_signs_in_through_the_federation_endpoint() {
     assert!(!argv.contains(&creds.secret_access_key) && !argv.contains(&creds.session_token));
 }
 
-#[test]
 fn unknown_names_suggest_the_closest() {
     let sb = Sandbox::new();
     sb.write_config(&format!("{}{MORE}", support::CONFIG));
@@ -330,7 +325,6 @@ fn unknown_names_suggest_the_closest() {
     assert!(line.contains("did you mean 'other'"), "{line}");
 }
 
-#[test]
 fn every_subcommand_has_examples_in_help() {
     let sb = Sandbox::empty();
     for cmd in [
@@ -355,7 +349,6 @@ fn every_subcommand_has_examples_in_help() {
 }
 
 /// Every "sign in again" hint is a command that exists: run it and it is accepted.
-#[test]
 fn sign_in_hints_are_real_commands() {
     let sb = Sandbox::new();
     sb.write_config(support::CONFIG);
@@ -385,3 +378,13 @@ fn sign_in_hints_are_real_commands() {
         sb.ok(&check);
     }
 }
+
+crate::tests![
+    profiles_json_reports_sign_in_and_cache_state,
+    discover_finds_every_pair_across_pages_and_throttling,
+    discover_write_keeps_the_file_and_adds_only_what_is_missing,
+    console_signs_in_through_the_federation_endpoint,
+    unknown_names_suggest_the_closest,
+    every_subcommand_has_examples_in_help,
+    sign_in_hints_are_real_commands,
+];

@@ -1,6 +1,6 @@
 //! `sso-env exec`: the command gets the credentials, its arguments verbatim, and replaces us.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 #[cfg(unix)]
@@ -29,7 +29,6 @@ fn env0(bytes: &[u8]) -> BTreeMap<String, String> {
         .collect()
 }
 
-#[test]
 fn command_gets_the_credentials_and_stale_variables_are_gone() {
     let sb = signed_in();
     let out = sb
@@ -62,17 +61,7 @@ fn command_gets_the_credentials_and_stale_variables_are_gone() {
     );
 }
 
-#[cfg(not(unix))]
-#[test]
-fn unix_only_tests_are_skipped_here() {
-    eprintln!(
-        "SKIP (not Unix): arguments_pass_verbatim (non-UTF-8 arguments), \
-         exit_code_signal_and_pid_are_the_commands (signals, exec replacing the process)"
-    );
-}
-
 #[cfg(unix)]
-#[test]
 fn arguments_pass_verbatim() {
     let sb = signed_in();
     let weird: Vec<std::ffi::OsString> = vec![
@@ -103,7 +92,6 @@ fn arguments_pass_verbatim() {
 }
 
 #[cfg(unix)]
-#[test]
 fn exit_code_signal_and_pid_are_the_commands() {
     let sb = signed_in();
     let out = sb.run(&["exec", "koa-dev-customer", "--", "sh", "-c", "exit 7"]);
@@ -128,7 +116,6 @@ fn exit_code_signal_and_pid_are_the_commands() {
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), pid.to_string());
 }
 
-#[test]
 fn missing_command_is_127_with_its_name() {
     let sb = signed_in();
     let out = sb.run(&[
@@ -146,7 +133,6 @@ fn missing_command_is_127_with_its_name() {
     );
 }
 
-#[test]
 fn profile_defaults_to_aws_profile_so_nesting_works() {
     let sb = signed_in();
     sb.seed_token(support::START_URL, Duration::from_secs(3600));
@@ -181,7 +167,6 @@ fn profile_defaults_to_aws_profile_so_nesting_works() {
     assert_eq!(env0(&out.stdout)["SSO_ENV_ACCOUNT_ID"], "111111111111");
 }
 
-#[test]
 fn a_command_without_double_dash_is_told_where_it_goes() {
     let sb = signed_in();
     for (args, profile) in [
@@ -210,7 +195,6 @@ fn a_command_without_double_dash_is_told_where_it_goes() {
 
 /// The x bit is a Unix notion; on Windows this test does not apply.
 #[cfg(unix)]
-#[test]
 fn a_file_that_is_not_executable_is_126_permission_denied() {
     use std::os::unix::fs::PermissionsExt;
     let sb = signed_in();
@@ -254,3 +238,16 @@ fn a_file_that_is_not_executable_is_126_permission_denied() {
     let out = sb.run(&["exec", "koa-dev-customer", "--", "./bin"]);
     assert_eq!(out.status.code(), Some(126));
 }
+
+crate::tests![
+    command_gets_the_credentials_and_stale_variables_are_gone,
+    #[cfg(unix)]
+    arguments_pass_verbatim,
+    #[cfg(unix)]
+    exit_code_signal_and_pid_are_the_commands,
+    missing_command_is_127_with_its_name,
+    profile_defaults_to_aws_profile_so_nesting_works,
+    a_command_without_double_dash_is_told_where_it_goes,
+    #[cfg(unix)]
+    a_file_that_is_not_executable_is_126_permission_denied,
+];

@@ -1,7 +1,7 @@
 //! `sso-env export` end to end: the real binary against the Identity Center stand-in, the
 //! caches it shares with the AWS CLI v2, and botocore reading what we write.
 
-mod support;
+use crate::support;
 
 #[cfg(unix)]
 use std::os::unix::fs::PermissionsExt;
@@ -15,7 +15,6 @@ fn export_json(sb: &Sandbox, profile: &str) -> serde_json::Map<String, serde_jso
     parse_json_vars(&sb.ok(&["export", profile, "--format", "json"]))
 }
 
-#[test]
 fn fetches_role_credentials_once_then_serves_them_from_the_cache() {
     let sb = Sandbox::new();
     sb.seed_token("koa", 8 * HOUR);
@@ -60,7 +59,6 @@ fn fetches_role_credentials_once_then_serves_them_from_the_cache() {
     );
 }
 
-#[test]
 fn role_cache_entry_is_the_aws_cli_one_and_private() {
     let sb = Sandbox::new();
     sb.seed_token("koa", 8 * HOUR);
@@ -96,7 +94,6 @@ fn role_cache_entry_is_the_aws_cli_one_and_private() {
     eprintln!("SKIP (not Unix): the 0600/0700 modes of the cache entry");
 }
 
-#[test]
 fn legacy_profiles_use_the_start_url_keys() {
     let sb = Sandbox::new();
     sb.seed_token(support::START_URL, 8 * HOUR);
@@ -128,7 +125,6 @@ c = s.get_credentials().get_frozen_credentials()
 print(json.dumps({"AWS_ACCESS_KEY_ID": c.access_key, "AWS_SECRET_ACCESS_KEY": c.secret_key, "AWS_SESSION_TOKEN": c.token}))
 "#;
 
-#[test]
 fn botocore_uses_our_role_cache_entry_without_calling_the_portal() {
     let sb = Sandbox::new();
     sb.seed_token("koa", 8 * HOUR);
@@ -154,7 +150,6 @@ fn botocore_uses_our_role_cache_entry_without_calling_the_portal() {
     );
 }
 
-#[test]
 fn we_use_an_entry_botocore_wrote_from_a_token_it_read_like_we_do() {
     let sb = Sandbox::new();
     sb.seed_token("koa", 8 * HOUR);
@@ -177,7 +172,6 @@ fn we_use_an_entry_botocore_wrote_from_a_token_it_read_like_we_do() {
     );
 }
 
-#[test]
 fn short_lived_and_corrupt_cache_entries_are_misses() {
     let sb = Sandbox::new();
     sb.seed_token("koa", 8 * HOUR);
@@ -199,7 +193,6 @@ fn short_lived_and_corrupt_cache_entries_are_misses() {
     assert!(serde_json::from_slice::<serde_json::Value>(&std::fs::read(&path).unwrap()).is_ok());
 }
 
-#[test]
 fn profile_defaults_to_aws_profile_then_default() {
     let sb = Sandbox::new();
     sb.seed_token("koa", 8 * HOUR);
@@ -227,7 +220,6 @@ fn profile_defaults_to_aws_profile_then_default() {
     assert!(line.contains("profile 'default' not found"), "{line}");
 }
 
-#[test]
 fn region_comes_from_the_environment_before_the_profile_but_not_our_own_earlier_export() {
     let sb = Sandbox::new();
     sb.seed_token("koa", 8 * HOUR);
@@ -262,7 +254,6 @@ fn region_comes_from_the_environment_before_the_profile_but_not_our_own_earlier_
     assert_eq!(parse_json_vars(&out)["AWS_REGION"], "sa-east-1");
 }
 
-#[test]
 fn process_format_is_credential_process_version_1() {
     let sb = Sandbox::new();
     sb.seed_token("koa", 8 * HOUR);
@@ -277,7 +268,6 @@ fn process_format_is_credential_process_version_1() {
     assert!(v["Expiration"].as_str().unwrap().ends_with('Z'));
 }
 
-#[test]
 fn botocore_runs_us_as_a_credential_process() {
     let sb = Sandbox::new();
     sb.seed_token("koa", 8 * HOUR);
@@ -302,7 +292,6 @@ fn botocore_runs_us_as_a_credential_process() {
     );
 }
 
-#[test]
 fn concurrent_exports_with_a_cold_cache_make_one_call() {
     let sb = Sandbox::new();
     sb.seed_token("koa", 8 * HOUR);
@@ -322,7 +311,6 @@ fn concurrent_exports_with_a_cold_cache_make_one_call() {
     assert_eq!(sb.server.count("GetRoleCredentials"), 1);
 }
 
-#[test]
 fn missing_expired_or_revoked_tokens_send_the_user_to_login() {
     let sb = Sandbox::new();
     let line = sb.fails(&["export", "koa-dev-customer", "--format", "bash"]);
@@ -360,7 +348,6 @@ fn missing_expired_or_revoked_tokens_send_the_user_to_login() {
     );
 }
 
-#[test]
 fn bad_input_gives_one_line_errors() {
     let sb = Sandbox::new();
     sb.seed_token("koa", 8 * HOUR);
@@ -402,7 +389,6 @@ fn bad_input_gives_one_line_errors() {
     assert!(line.contains("config:2: not valid UTF-8"), "{line}");
 }
 
-#[test]
 fn a_corrupt_token_file_is_a_miss_not_a_crash() {
     let sb = Sandbox::new();
     std::fs::create_dir_all(sb.sso_cache_dir()).unwrap();
@@ -415,7 +401,6 @@ fn a_corrupt_token_file_is_a_miss_not_a_crash() {
     assert!(line.contains("not signed in"), "{line}");
 }
 
-#[test]
 fn server_errors_are_retried_then_reported_in_one_line() {
     let sb = Sandbox::new();
     sb.seed_token("koa", 8 * HOUR);
@@ -457,7 +442,6 @@ fn server_errors_are_retried_then_reported_in_one_line() {
     assert!(line.contains("refused role 'NotAssigned'"), "{line}");
 }
 
-#[test]
 fn a_server_that_never_answers_is_given_up_on_in_time() {
     let sb = Sandbox::new();
     sb.seed_token("koa", 8 * HOUR);
@@ -477,7 +461,6 @@ fn a_server_that_never_answers_is_given_up_on_in_time() {
     );
 }
 
-#[test]
 fn unreachable_endpoint_is_a_network_error() {
     let sb = Sandbox::new();
     sb.seed_token("koa", 8 * HOUR);
@@ -499,7 +482,6 @@ fn unreachable_endpoint_is_a_network_error() {
     );
 }
 
-#[test]
 fn secrets_never_reach_stderr() {
     let sb = Sandbox::new();
     let token = sb.seed_token("koa", 8 * HOUR);
@@ -509,7 +491,6 @@ fn secrets_never_reach_stderr() {
     assert!(!stderr.contains(&token), "{stderr}");
 }
 
-#[test]
 fn unset_removes_what_export_sets() {
     let sb = Sandbox::new();
     let out = sb.ok(&["unset", "--format", "bash"]);
@@ -541,3 +522,25 @@ fn unset_removes_what_export_sets() {
         .any(|l| l == "unset AWS_REGION"));
     sb.fails(&["unset", "--format", "process"]);
 }
+
+crate::tests![
+    fetches_role_credentials_once_then_serves_them_from_the_cache,
+    role_cache_entry_is_the_aws_cli_one_and_private,
+    legacy_profiles_use_the_start_url_keys,
+    botocore_uses_our_role_cache_entry_without_calling_the_portal,
+    we_use_an_entry_botocore_wrote_from_a_token_it_read_like_we_do,
+    short_lived_and_corrupt_cache_entries_are_misses,
+    profile_defaults_to_aws_profile_then_default,
+    region_comes_from_the_environment_before_the_profile_but_not_our_own_earlier_export,
+    process_format_is_credential_process_version_1,
+    botocore_runs_us_as_a_credential_process,
+    concurrent_exports_with_a_cold_cache_make_one_call,
+    missing_expired_or_revoked_tokens_send_the_user_to_login,
+    bad_input_gives_one_line_errors,
+    a_corrupt_token_file_is_a_miss_not_a_crash,
+    server_errors_are_retried_then_reported_in_one_line,
+    a_server_that_never_answers_is_given_up_on_in_time,
+    unreachable_endpoint_is_a_network_error,
+    secrets_never_reach_stderr,
+    unset_removes_what_export_sets,
+];

@@ -1,9 +1,8 @@
 //! `--format env-no-export` (the AWS CLI's name: assignments without `export`) and
 //! `--format docker-env` (a file for `docker run --env-file`), read back by their real readers.
 
-#[path = "support/shells.rs"]
-mod shells;
-mod support;
+use crate::support;
+use crate::support::shells;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
@@ -32,7 +31,6 @@ fn export(sb: &Sandbox, format: &str, region: &str) -> std::process::Output {
 
 /// Sourced by bash, zsh and dash: the shell has the values, its children do not (no export),
 /// and `set -a` exports them.
-#[test]
 fn env_no_export_sets_shell_variables_only() {
     let sb = signed_in();
     let key = {
@@ -51,10 +49,7 @@ set -a; eval "$(cat "$1")"; set +a
 env | grep -q '^AWS_ACCESS_KEY_ID=' && echo exported-with-set-a
 true"#;
     for shell in ["bash", "zsh", "dash"] {
-        if !shells::available(shell) {
-            eprintln!("SKIPPED: {shell} is not installed (.ci/run installs it)");
-            continue;
-        }
+        shells::require(shell);
         for region in HOSTILE.iter().filter(|v| !v.contains('\0')) {
             let out = export(&sb, "env-no-export", region);
             assert!(out.status.success(), "{region:?}");
@@ -126,21 +121,10 @@ fn fake_daemon() -> (String, std::sync::mpsc::Receiver<String>) {
     (format!("tcp://{addr}"), rx)
 }
 
-fn docker_available() -> bool {
-    std::process::Command::new("docker")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
 /// The docker client reads the file back: every value it can carry arrives byte for byte;
 /// the others are refused.
-#[test]
 fn docker_env_reads_back_in_docker_run() {
-    if !docker_available() {
-        eprintln!("SKIPPED: the docker client is not installed");
-        return;
-    }
+    support::require("docker");
     let sb = signed_in();
     let (host, created) = fake_daemon();
     let file = sb.home().join("aws.env");
@@ -196,12 +180,8 @@ fn docker_env_reads_back_in_docker_run() {
 /// behind. Run in a batch file under wine (hence `%%L`). The lines come from `type` of what the
 /// real binary printed: wine's cmd does not reliably wait for a Linux child, and on Windows the
 /// producer is sso-env.exe itself; the part under test is how cmd applies the lines.
-#[test]
 fn cmd_for_f_recipe_sets_the_credentials() {
-    if !shells::available("cmd") {
-        eprintln!("SKIPPED: wine is not installed (.ci/run installs it)");
-        return;
-    }
+    shells::require("cmd");
     let sb = signed_in();
     // export keeps the user's region: a value with cmd's special characters.
     let region = "a&b|c<d>e^(f)";
@@ -246,3 +226,9 @@ fn cmd_for_f_recipe_sets_the_credentials() {
         ev.describe()
     );
 }
+
+crate::tests![
+    env_no_export_sets_shell_variables_only,
+    docker_env_reads_back_in_docker_run,
+    cmd_for_f_recipe_sets_the_credentials,
+];

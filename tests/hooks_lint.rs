@@ -3,9 +3,8 @@
 //! `fish --no-execute` and `fish_indent --check` (fish), and the PowerShell parser. The
 //! templates themselves (with placeholders) are also in `fish_indent`'s style.
 
-#[path = "support/shells.rs"]
-mod shells;
-mod support;
+use crate::support;
+use crate::support::shells;
 
 use std::path::Path;
 use std::process::Command;
@@ -41,18 +40,6 @@ fn matrix(shell: &str) -> Vec<Vec<String>> {
     out
 }
 
-/// `None` with a printed reason when `tool` is not installed here.
-fn have(tool: &str) -> bool {
-    let found = Command::new("sh")
-        .args(["-c", &format!("command -v {tool}")])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        eprintln!("SKIPPED: {tool} is not installed (.ci/run installs it)");
-    }
-    found
-}
-
 fn check(tool: &str, args: &[&str], file: &Path) -> Result<(), String> {
     let out = Command::new(tool).args(args).arg(file).output().unwrap();
     if out.status.success() {
@@ -67,8 +54,8 @@ fn check(tool: &str, args: &[&str], file: &Path) -> Result<(), String> {
 }
 
 fn lint_all(shell: &str, ext: &str, checks: &[(&str, &[&str])]) {
-    if !checks.iter().all(|(tool, _)| have(tool)) {
-        return;
+    for (tool, _) in checks {
+        support::require(tool);
     }
     let sb = Sandbox::new();
     let mut failures = Vec::new();
@@ -85,7 +72,6 @@ fn lint_all(shell: &str, ext: &str, checks: &[(&str, &[&str])]) {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-#[test]
 fn bash_hook_passes_shellcheck_with_every_check_enabled() {
     lint_all(
         "bash",
@@ -94,12 +80,10 @@ fn bash_hook_passes_shellcheck_with_every_check_enabled() {
     );
 }
 
-#[test]
 fn zsh_hook_parses() {
     lint_all("zsh", "zsh", &[("zsh", &["-n"])]);
 }
 
-#[test]
 fn fish_hook_parses_and_is_in_fish_indent_style() {
     lint_all(
         "fish",
@@ -108,16 +92,12 @@ fn fish_hook_parses_and_is_in_fish_indent_style() {
     );
 }
 
-#[test]
 fn fish_template_is_in_fish_indent_style() {
-    if !have("fish_indent") {
-        return;
-    }
+    support::require("fish_indent");
     let template = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/shell/hook.fish");
     check("fish_indent", &["--check"], &template).unwrap();
 }
 
-#[test]
 fn powershell_hook_parses() {
     let sb = Sandbox::new();
     for args in matrix("powershell") {
@@ -126,3 +106,11 @@ fn powershell_hook_parses() {
             .unwrap_or_else(|e| panic!("{args:?}: {e}"));
     }
 }
+
+crate::tests![
+    bash_hook_passes_shellcheck_with_every_check_enabled,
+    zsh_hook_parses,
+    fish_hook_parses_and_is_in_fish_indent_style,
+    fish_template_is_in_fish_indent_style,
+    powershell_hook_parses,
+];

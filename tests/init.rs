@@ -1,14 +1,13 @@
 //! `sso-env init`: the hooks, run in real interactive bash, zsh and fish (tmux), checked by
 //! their linters, parsed (PowerShell) or run under wine (cmd).
 
-#[path = "support/shells.rs"]
-mod shells;
-mod support;
-#[path = "support/tmux.rs"]
-mod tmux;
+use crate::support;
+use crate::support::shells;
+use crate::support::tmux;
 
 use std::time::Duration;
 
+use support::interactive::{self, last_line, show, until_changed, Bash, Fish, Sh, Zsh};
 use support::Sandbox;
 use tmux::Tmux;
 
@@ -23,95 +22,22 @@ fn sandbox() -> Sandbox {
     sb
 }
 
-struct ShellCase {
-    name: &'static str,
-    /// The interactive shell, started with a clean environment.
-    argv: &'static str,
-    /// Lines typed before the hook: a plain prompt.
-    setup: &'static [&'static str],
-    install: &'static str,
-    /// Prints `V=[$NAME]` for a variable NAME (replaced in).
-    show: &'static str,
-}
-
-const BASH: ShellCase = ShellCase {
-    name: "bash",
-    argv: "bash --norc --noprofile -i",
-    setup: &["PS1='$ '"],
-    install: "eval \"$(BIN init bash)\"",
-    show: "printf 'V=[%s]\\n' \"${NAME-}\"",
-};
-const ZSH: ShellCase = ShellCase {
-    name: "zsh",
-    argv: "zsh -f -i",
-    setup: &["PROMPT='$ '", "autoload -Uz compinit && compinit -u"],
-    install: "eval \"$(BIN init zsh)\"",
-    show: "printf 'V=[%s]\\n' \"${NAME-}\"",
-};
-const FISH: ShellCase = ShellCase {
-    name: "fish",
-    argv: "fish --no-config -i",
-    setup: &["function fish_prompt; printf '$ '; end"],
-    install: "BIN init fish | source",
-    show: "printf 'V=[%s]\\n' \"$NAME\"",
-};
-
-fn start(sb: &Sandbox, case: &ShellCase, wrapper: &str) -> Tmux {
-    // sso-env itself is on PATH, for completion of its own arguments.
-    let path = format!(
-        "{}:{}",
-        support::bin().parent().unwrap().display(),
-        std::env::var("PATH").unwrap()
-    );
-    let env = format!(
-        "env -i HOME='{home}' PATH='{path}' TERM=xterm-256color LANG=C.UTF-8 AWS_ENDPOINT_URL_SSO='{url}' AWS_ENDPOINT_URL_SSO_OIDC='{url}'",
-        home = sb.home().display(),
-        url = sb.server.url()
-    );
-    let t = Tmux::start(&format!(
-        "cd '{}' && exec {env} {wrapper}{}",
-        sb.home().display(),
-        case.argv
-    ));
-    for line in case.setup {
-        t.line(line);
-    }
-    t.line(
-        &case
-            .install
-            .replace("BIN", support::bin().to_str().unwrap()),
-    );
-    t.run("true");
-    t
-}
-
-fn show(t: &Tmux, case: &ShellCase, var: &str) -> String {
-    let out = t.run(&case.show.replace("NAME", var));
-    let line = out
-        .lines()
-        .find(|l| l.starts_with("V=["))
-        .unwrap_or_else(|| panic!("no V= line in {out:?}"));
-    line.trim_end()
-        .trim_start_matches("V=[")
-        .trim_end_matches(']')
-        .to_string()
+fn start(sb: &Sandbox, sh: Sh, wrapper: &str) -> Tmux {
+    let setup: Vec<&str> = sh.completion_setup().into_iter().collect();
+    interactive::start_under(sb, sh, wrapper, "", &setup, &[])
 }
 
 /// The whole everyday flow in one shell.
-fn everyday_flow(case: &ShellCase) {
-    assert!(
-        shells::available(case.name),
-        "{} is not installed (.ci/run installs it)",
-        case.name
-    );
+fn everyday_flow(sh: Sh) {
+    shells::require(sh.name());
     let sb = sandbox();
-    let t = start(&sb, case, "");
+    let t = start(&sb, sh, "");
 
     // use-profile sets the credentials in this very shell; the next prompt shows them.
     t.run("use-profile koa-dev-customer");
-    let key = show(&t, case, "AWS_ACCESS_KEY_ID");
+    let key = show(&t, sh, "AWS_ACCESS_KEY_ID");
     assert_eq!(key, sb.server.issued_credentials()[0].access_key_id);
-    assert_eq!(show(&t, case, "AWS_PROFILE"), "koa-dev-customer");
+    assert_eq!(show(&t, sh, "AWS_PROFILE"), "koa-dev-customer");
     let screen = t.wait_text("(koa-dev-customer idp_customer_access ");
     let prompt = screen
         .lines()
@@ -139,7 +65,7 @@ fn everyday_flow(case: &ShellCase) {
     });
     t.key("C-c");
     t.wait_for("an empty command line", |s| last_line(s).ends_with("$"));
-    if case.name == "bash" {
+    if sh == Bash {
         // The rest comes from clap's completion, loaded on first use.
         t.keys_literal("sso-env disc");
         t.key("Tab");
@@ -153,8 +79,8 @@ fn everyday_flow(case: &ShellCase) {
     // A failed export changes nothing.
     let out = t.run("use-profile no-such-profile");
     assert!(out.contains("profile 'no-such-profile' not found"), "{out}");
-    assert_eq!(show(&t, case, "AWS_ACCESS_KEY_ID"), key);
-    assert_eq!(show(&t, case, "AWS_PROFILE"), "koa-dev-customer");
+    assert_eq!(show(&t, sh, "AWS_ACCESS_KEY_ID"), key);
+    assert_eq!(show(&t, sh, "AWS_PROFILE"), "koa-dev-customer");
 
     // The picker: type part of a name, Enter.
     t.line("use-profile");
@@ -163,8 +89,8 @@ fn everyday_flow(case: &ShellCase) {
     t.wait_text("> legacy-style");
     t.key("Enter");
     t.wait_text("(legacy-style ReadOnly ");
-    assert_eq!(show(&t, case, "AWS_PROFILE"), "legacy-style");
-    assert_eq!(show(&t, case, "SSO_ENV_ACCOUNT_ID"), "111111111111");
+    assert_eq!(show(&t, sh, "AWS_PROFILE"), "legacy-style");
+    assert_eq!(show(&t, sh, "SSO_ENV_ACCOUNT_ID"), "111111111111");
 
     // --clear removes everything.
     t.run("use-profile --clear");
@@ -175,7 +101,7 @@ fn everyday_flow(case: &ShellCase) {
         "AWS_PROFILE",
         "SSO_ENV_PROFILE",
     ] {
-        assert_eq!(show(&t, case, var), "", "{var} after --clear");
+        assert_eq!(show(&t, sh, var), "", "{var} after --clear");
     }
     let last_prompt = t.run("true");
     assert!(
@@ -190,14 +116,14 @@ fn everyday_flow(case: &ShellCase) {
     // Credentials close to expiry are refreshed at the next prompt, against the stand-in.
     sb.server.set_role_credentials_ttl(Duration::from_secs(300));
     let calls = sb.server.count("GetRoleCredentials");
-    let read = if case.name == "fish" {
+    let read = if sh == Fish {
         "read -l _wait"
     } else {
         "read -r _wait"
     };
     // With 5 minutes left, use-profile itself would start a refresh at once, racing the TTL
     // change below: auto-refresh is off until the line ends, and the next prompt may try.
-    let (off, on) = if case.name == "fish" {
+    let (off, on) = if sh == Fish {
         (
             "set -g SSO_ENV_AUTO_REFRESH 0",
             "set -e SSO_ENV_AUTO_REFRESH; set -g __sso_env_last_try (math (date +%s) - 61)",
@@ -210,7 +136,7 @@ fn everyday_flow(case: &ShellCase) {
     };
     t.line(&format!(
         "{off}; use-profile koa-prod-admin; {}; {read}; {on}",
-        case.show.replace("NAME", "AWS_ACCESS_KEY_ID")
+        sh.show("AWS_ACCESS_KEY_ID")
     ));
     // The V=[ printed after this command line (earlier steps left V=[] lines on the screen).
     let screen = t.wait_for("the key after use-profile koa-prod-admin", |s| {
@@ -229,7 +155,7 @@ fn everyday_flow(case: &ShellCase) {
     sb.server.set_role_credentials_ttl(HOUR);
     t.key("Enter");
     // The refresh runs in the background; a later prompt applies it.
-    let new = until_changed(|| show(&t, case, "AWS_ACCESS_KEY_ID"), &old);
+    let new = until_changed(|| show(&t, sh, "AWS_ACCESS_KEY_ID"), &old);
     assert_ne!(new, old, "refreshed at the prompt");
     // Two calls since before use-profile: its own fetch and the refresh (which may start as
     // soon as use-profile draws the segment, so it is not counted from after it).
@@ -248,7 +174,7 @@ fn everyday_flow(case: &ShellCase) {
     std::fs::remove_file(sb.token_path("koa")).unwrap();
     sb.clear_role_cache();
     // A minute has passed since the last try, as far as the hook knows.
-    t.run(if case.name == "fish" {
+    t.run(if sh == Fish {
         "set -g __sso_env_last_try (math (date +%s) - 61)"
     } else {
         "__sso_env_last_try=$((EPOCHSECONDS - 61))"
@@ -269,49 +195,13 @@ fn everyday_flow(case: &ShellCase) {
     assert_eq!(shown, "login-needed", "{}", t.screen());
 }
 
-/// Calls `f` (which draws a prompt) until it returns something other than `old`, for up to 20 s.
-fn until_changed(f: impl Fn() -> String, old: &str) -> String {
-    let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    loop {
-        let v = f();
-        if v != old || std::time::Instant::now() > deadline {
-            return v;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
-fn last_line(screen: &str) -> &str {
-    screen
-        .lines()
-        .rev()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or_default()
-        .trim_end()
-}
-
-#[test]
-fn bash_everyday_flow() {
-    everyday_flow(&BASH);
-}
-
-#[test]
-fn zsh_everyday_flow() {
-    everyday_flow(&ZSH);
-}
-
-#[test]
-fn fish_everyday_flow() {
-    everyday_flow(&FISH);
-}
-
 /// Prompts drawn with an active profile start no process: strace counts forks and execs.
-fn prompt_starts_no_process(case: &ShellCase) {
+fn prompt_starts_no_process(sh: Sh) {
     let sb = sandbox();
     let log = sb.home().join("strace.log");
     let t = start(
         &sb,
-        case,
+        sh,
         &format!(
             "strace -f -qq -e trace=execve,fork,vfork,clone,clone3 -o '{}' ",
             log.display()
@@ -336,22 +226,19 @@ fn prompt_starts_no_process(case: &ShellCase) {
     assert!(
         new.is_empty(),
         "{}: drawing 5 prompts started processes:\n{}",
-        case.name,
+        sh.name(),
         new.join("\n")
     );
 }
 
-#[test]
 fn bash_prompt_starts_no_process() {
-    prompt_starts_no_process(&BASH);
+    prompt_starts_no_process(Bash);
 }
 
-#[test]
 fn zsh_prompt_starts_no_process() {
-    prompt_starts_no_process(&ZSH);
+    prompt_starts_no_process(Zsh);
 }
 
-#[test]
 fn hooks_pass_the_linters_and_parsers() {
     let sb = sandbox();
     let hook = |shell: &str, extra: &[&str]| {
@@ -437,12 +324,8 @@ fn hooks_pass_the_linters_and_parsers() {
     assert!(line.contains("not a usable command name"), "{line}");
 }
 
-#[test]
 fn cmd_hook_runs_under_wine() {
-    assert!(
-        shells::available("cmd"),
-        "wine is not installed (.ci/run installs it)"
-    );
+    shells::require("cmd");
     let sb = sandbox();
     // Under wine, cmd does not wait for Linux programs, so the hook calls a batch file standing
     // in for sso-env.exe that replays what the real binary printed (or fails as it would).
@@ -496,7 +379,6 @@ fn cmd_hook_runs_under_wine() {
     assert_eq!(ev.get_lossy("PROMPT").as_deref(), Some("$P$G"));
 }
 
-#[test]
 fn profiles_names_and_status() {
     let sb = sandbox();
     let names = sb.ok(&["profiles", "--names"]);
@@ -529,17 +411,17 @@ fn profiles_names_and_status() {
 }
 
 /// The opt-in key binding opens the picker; the prompt is redrawn with the chosen profile.
-fn picker_key(case: &ShellCase, key_notation: &str) {
+fn picker_key(sh: Sh) {
     let sb = sandbox();
-    let init = format!(" init {}", case.name);
-    let install = case
-        .install
-        .replace(&init, &format!("{init} --picker-key '{key_notation}'"));
-    let case = ShellCase {
-        install: Box::leak(install.into_boxed_str()),
-        ..*case
-    };
-    let t = start(&sb, &case, "");
+    let t = interactive::start_full(
+        &sb,
+        sh,
+        "",
+        "",
+        &format!("--picker-key '{}'", sh.ctrl_g()),
+        &[],
+        &[],
+    );
     t.key("C-g");
     t.wait_text("AWS profile>");
     t.keys_literal("legac");
@@ -548,20 +430,15 @@ fn picker_key(case: &ShellCase, key_notation: &str) {
     t.wait_for("the prompt redrawn with the profile", |s| {
         last_line(s).contains("(legacy-style ReadOnly ")
     });
-    assert_eq!(show(&t, &case, "AWS_PROFILE"), "legacy-style");
+    assert_eq!(show(&t, sh, "AWS_PROFILE"), "legacy-style");
 }
 
-#[test]
-fn bash_picker_key() {
-    picker_key(&BASH, "\\C-g");
-}
-
-#[test]
-fn zsh_picker_key() {
-    picker_key(&ZSH, "^G");
-}
-
-#[test]
-fn fish_picker_key() {
-    picker_key(&FISH, "\\cg");
-}
+crate::tests![
+    everyday_flow for all,
+    bash_prompt_starts_no_process,
+    zsh_prompt_starts_no_process,
+    hooks_pass_the_linters_and_parsers,
+    cmd_hook_runs_under_wine,
+    profiles_names_and_status,
+    picker_key for all,
+];

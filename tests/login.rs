@@ -1,7 +1,7 @@
 //! `sso-env login`, refresh and `logout` end to end against the Identity Center stand-in, with
 //! a fake browser for PKCE, and botocore using what we cache.
 
-mod support;
+use crate::support;
 
 #[cfg(unix)]
 use std::os::unix::fs::PermissionsExt;
@@ -92,7 +92,6 @@ fn registration_key_by_python(sb: &Sandbox, scopes: &str, session: &str) -> Stri
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
-#[test]
 fn pkce_login_writes_what_the_aws_cli_writes() {
     let sb = Sandbox::new();
     let out = with_browser(&sb, &["login", "--profile", "koa-dev-customer"], "ok");
@@ -192,7 +191,6 @@ c = s.get_credentials().get_frozen_credentials()
 print(json.dumps({"AWS_ACCESS_KEY_ID": c.access_key}))
 "#;
 
-#[test]
 fn botocore_uses_the_token_sso_env_cached() {
     let sb = Sandbox::new();
     ok(&with_browser(
@@ -220,7 +218,6 @@ fn botocore_uses_the_token_sso_env_cached() {
     assert_eq!(sb.server.count("CreateToken"), 1);
 }
 
-#[test]
 fn a_forged_state_or_an_error_callback_is_refused() {
     let sb = Sandbox::new();
     let out = with_browser(&sb, &["login", "--profile", "koa-dev-customer"], "tamper");
@@ -240,7 +237,6 @@ fn a_forged_state_or_an_error_callback_is_refused() {
     assert!(!sb.token_path("koa").exists());
 }
 
-#[test]
 fn device_code_login_polls_through_pending_and_slow_down() {
     let sb = Sandbox::new();
     sb.server
@@ -281,7 +277,6 @@ fn device_code_login_polls_through_pending_and_slow_down() {
     assert_eq!(vars["SSO_ENV_ACCOUNT_ID"], "111111111111");
 }
 
-#[test]
 fn device_login_reuses_an_aws_cli_registration_and_refuses_a_pkce_one() {
     let sb = Sandbox::new();
     sb.server.set_poll_interval(0);
@@ -325,7 +320,6 @@ fn device_login_reuses_an_aws_cli_registration_and_refuses_a_pkce_one() {
     assert_eq!(sb.server.count("RegisterClient"), before + 1);
 }
 
-#[test]
 fn device_login_errors_are_one_line() {
     let sb = Sandbox::new();
     sb.server.set_poll_interval(0);
@@ -372,7 +366,6 @@ fn age_token(sb: &Sandbox, secs: u64) {
     std::fs::write(&path, serde_json::to_vec(&token).unwrap()).unwrap();
 }
 
-#[test]
 fn a_token_close_to_expiry_is_refreshed_once_and_botocore_reads_it() {
     let sb = Sandbox::new();
     ok(&with_browser(
@@ -432,7 +425,6 @@ fn a_token_close_to_expiry_is_refreshed_once_and_botocore_reads_it() {
     );
 }
 
-#[test]
 fn a_token_that_cannot_be_refreshed_needs_a_login() {
     let sb = Sandbox::new();
     let token = sb.server.issue_token(Duration::from_secs(3600));
@@ -449,7 +441,6 @@ fn a_token_that_cannot_be_refreshed_needs_a_login() {
     sb.ok(&["export", "koa-dev-customer"]);
 }
 
-#[test]
 fn a_revoked_token_is_discarded() {
     let sb = Sandbox::new();
     let token = sb.seed_token("koa", Duration::from_secs(3600));
@@ -459,7 +450,6 @@ fn a_revoked_token_is_discarded() {
     assert!(!sb.token_path("koa").exists(), "a revoked token is removed");
 }
 
-#[test]
 fn login_on_demand_at_a_terminal_but_not_in_ci_or_with_no_login() {
     let sb = Sandbox::new();
     // `script` gives sso-env a terminal, as a person's shell would.
@@ -518,7 +508,6 @@ fn login_on_demand_at_a_terminal_but_not_in_ci_or_with_no_login() {
     assert_eq!(sb.server.count("CreateToken"), 1);
 }
 
-#[test]
 fn credentials_already_expired_mean_a_wrong_clock() {
     let sb = Sandbox::new();
     sb.seed_token("koa", Duration::from_secs(3600));
@@ -527,7 +516,6 @@ fn credentials_already_expired_mean_a_wrong_clock() {
     assert!(line.contains("clock"), "{line}");
 }
 
-#[test]
 fn logout_removes_tokens_and_sso_role_credentials() {
     let sb = Sandbox::new();
     ok(&with_browser(
@@ -589,14 +577,7 @@ fn logout_removes_tokens_and_sso_role_credentials() {
     assert!(line.contains("not signed in"), "{line}");
 }
 
-#[cfg(not(unix))]
-#[test]
-fn unix_only_tests_are_skipped_here() {
-    eprintln!("SKIP (not Unix): ctrl_c_while_waiting_leaves_no_half_written_file (sends SIGINT)");
-}
-
 #[cfg(unix)]
-#[test]
 fn ctrl_c_while_waiting_leaves_no_half_written_file() {
     let sb = Sandbox::new();
     sb.server
@@ -636,7 +617,6 @@ fn ctrl_c_while_waiting_leaves_no_half_written_file() {
     }
 }
 
-#[test]
 fn a_refreshed_token_that_cannot_be_saved_is_still_used() {
     let sb = Sandbox::new();
     ok(&with_browser(
@@ -656,10 +636,11 @@ fn a_refreshed_token_that_cannot_be_saved_is_still_used() {
             .output()
             .is_ok_and(|o| o.status.success())
     };
-    if !chattr("+i") {
-        eprintln!("SKIPPED: chattr +i does not work here (it needs root and ext4)");
-        return;
-    }
+    support::skip_unless(
+        chattr("+i"),
+        "chattr +i",
+        "chattr +i does not work here (it needs root and ext4)",
+    );
     let out = sb.run(&["export", "koa-dev-customer", "--format", "json"]);
     assert!(chattr("-i"), "cannot undo chattr +i on {}", dir.display());
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -685,3 +666,21 @@ fn a_refreshed_token_that_cannot_be_saved_is_still_used() {
     );
     assert_eq!(read_json(&sb.token_path("koa")), before);
 }
+
+crate::tests![
+    pkce_login_writes_what_the_aws_cli_writes,
+    botocore_uses_the_token_sso_env_cached,
+    a_forged_state_or_an_error_callback_is_refused,
+    device_code_login_polls_through_pending_and_slow_down,
+    device_login_reuses_an_aws_cli_registration_and_refuses_a_pkce_one,
+    device_login_errors_are_one_line,
+    a_token_close_to_expiry_is_refreshed_once_and_botocore_reads_it,
+    a_token_that_cannot_be_refreshed_needs_a_login,
+    a_revoked_token_is_discarded,
+    login_on_demand_at_a_terminal_but_not_in_ci_or_with_no_login,
+    credentials_already_expired_mean_a_wrong_clock,
+    logout_removes_tokens_and_sso_role_credentials,
+    #[cfg(unix)]
+    ctrl_c_while_waiting_leaves_no_half_written_file,
+    a_refreshed_token_that_cannot_be_saved_is_still_used,
+];

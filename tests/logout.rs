@@ -1,7 +1,7 @@
 //! `sso-env logout` ends the sign-in, but role credentials already exported stay valid until
 //! they expire: when this shell holds some from the session logged out, logout says so.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 
@@ -25,7 +25,6 @@ fn logout(sb: &Sandbox, args: &[&str], env: &[(String, String)]) -> String {
     stderr
 }
 
-#[test]
 fn logout_reminds_that_this_shell_still_holds_credentials() {
     let sb = Sandbox::new();
     sb.seed_token("koa", Duration::from_secs(8 * 3600));
@@ -65,3 +64,5 @@ fn logout_reminds_that_this_shell_still_holds_credentials() {
     let said = logout(&sb, &["--all"], &[]);
     assert!(!said.contains("use-profile"), "{said}");
 }
+
+crate::tests![logout_reminds_that_this_shell_still_holds_credentials,];

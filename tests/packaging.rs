@@ -68,7 +68,6 @@ fn packaged() -> BTreeSet<String> {
         .collect()
 }
 
-#[test]
 fn package_holds_exactly_the_intended_files() {
     let mut intended = BTreeSet::new();
     for dir in DIRS {
@@ -105,7 +104,6 @@ fn package_holds_exactly_the_intended_files() {
 
 /// Every file the code embeds with `include_str!`/`include_bytes!` is in the package, so the
 /// published crate builds wherever the hook templates move.
-#[test]
 fn embedded_files_are_packaged() {
     let listed = packaged();
     let mut sources = BTreeSet::new();
@@ -149,3 +147,8 @@ fn resolve(dir: &Path, target: &str) -> String {
     }
     parts.join("/")
 }
+
+crate::tests![
+    package_holds_exactly_the_intended_files,
+    embedded_files_are_packaged,
+];

@@ -1,13 +1,12 @@
 //! `AWS_CONFIG_FILE` and `AWS_SHARED_CREDENTIALS_FILE` are expanded as botocore expands them:
 //! `os.path.expandvars`, then `os.path.expanduser`.
 
-mod support;
+use crate::support;
 
 use support::Sandbox;
 
 /// Each case writes a config at `file` (relative to HOME) holding one profile, points
 /// AWS_CONFIG_FILE at `setting`, and expects both botocore and sso-env to find that profile.
-#[test]
 fn config_file_is_expanded_as_botocore_does() {
     let sb = Sandbox::empty();
     let home = sb.home().to_str().unwrap().to_string();
@@ -70,3 +69,5 @@ fn config_file_is_expanded_as_botocore_does() {
         );
     }
 }
+
+crate::tests![config_file_is_expanded_as_botocore_does,];

@@ -3,9 +3,8 @@
 //! PowerShell is on PATH (GitHub's Windows and Linux runners), under `Set-StrictMode -Version
 //! Latest`, with a failing last command, and under a starship-style prompt.
 
-#[path = "support/shells.rs"]
-mod shells;
-mod support;
+use crate::support;
+use crate::support::shells;
 
 use std::time::Duration;
 
@@ -73,7 +72,6 @@ fn is_assigned(node: Node<'_>) -> bool {
     false
 }
 
-#[test]
 fn the_exe_is_called_only_through_the_utf8_wrapper() {
     let script = hook(&["--exe", "C:\\Users\\Zo\u{eb} D\u{fc}rst\\bin\\sso-env.exe"]);
     // PowerShell reads the hook (a native program's output) in the console code page.
@@ -104,7 +102,6 @@ fn the_exe_is_called_only_through_the_utf8_wrapper() {
     assert!(bin.contains("finally {\n        [Console]::OutputEncoding = $encoding"));
 }
 
-#[test]
 fn globals_are_read_only_after_they_are_set_for_strict_mode() {
     for args in [&[][..], &["--no-prompt", "--picker-key", "Ctrl+g"]] {
         let script = hook(args);
@@ -149,7 +146,6 @@ fn globals_are_read_only_after_they_are_set_for_strict_mode() {
     }
 }
 
-#[test]
 fn the_prompt_keeps_the_last_status_and_chains_into_starship() {
     let script = hook(&[]);
     let prompt = script.split("function global:prompt {\n").nth(1).unwrap();
@@ -194,21 +190,15 @@ fn the_prompt_keeps_the_last_status_and_chains_into_starship() {
 fn powershells() -> Vec<std::path::PathBuf> {
     let found: Vec<_> = ["pwsh", "powershell"]
         .iter()
-        .filter_map(|p| which(p))
+        .filter_map(|p| support::harness::find_program(p))
         .collect();
-    if found.is_empty() {
-        eprintln!("SKIPPED: pwsh not on PATH (neither pwsh nor powershell is installed here)");
-    }
+    support::skip_unless(
+        !found.is_empty(),
+        "powershell",
+        "neither pwsh nor powershell is installed (none can be installed on these machines; \
+         the hosted Windows and macOS runners run these tests)",
+    );
     found
-}
-
-fn which(program: &str) -> Option<std::path::PathBuf> {
-    let exts: &[&str] = if cfg!(windows) { &[".exe", ""] } else { &[""] };
-    std::env::split_paths(&std::env::var_os("PATH")?).find_map(|dir| {
-        exts.iter()
-            .map(|e| dir.join(format!("{program}{e}")))
-            .find(|p| p.is_file())
-    })
 }
 
 /// Runs `script` in `ps` with the sandbox's environment; stdout.
@@ -273,7 +263,6 @@ fn fail3() -> &'static str {
     }
 }
 
-#[test]
 fn hook_runs_under_strict_mode_and_keeps_the_last_status() {
     let bin = support::bin();
     let bin = bin.to_str().unwrap().replace('\'', "''");
@@ -310,7 +299,6 @@ fn hook_runs_under_strict_mode_and_keeps_the_last_status() {
     }
 }
 
-#[test]
 fn auto_refresh_runs_through_starships_pre_command_hook() {
     let bin = support::bin();
     let bin = bin.to_str().unwrap().replace('\'', "''");
@@ -333,3 +321,11 @@ fn auto_refresh_runs_through_starships_pre_command_hook() {
         assert!(out.contains("mine=ran refreshed=True"), "{out}");
     }
 }
+
+crate::tests![
+    the_exe_is_called_only_through_the_utf8_wrapper,
+    globals_are_read_only_after_they_are_set_for_strict_mode,
+    the_prompt_keeps_the_last_status_and_chains_into_starship,
+    hook_runs_under_strict_mode_and_keeps_the_last_status,
+    auto_refresh_runs_through_starships_pre_command_hook,
+];

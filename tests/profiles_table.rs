@@ -3,7 +3,7 @@
 //! display widths (CJK takes two columns); `TERM=dumb` gets no escape sequences. The terminal
 //! cases run under `script`, which gives the command a real pty of the size `stty` sets.
 
-mod support;
+use crate::support;
 
 use std::process::Command;
 
@@ -39,13 +39,6 @@ fn width(s: &str) -> usize {
             }
         })
         .sum()
-}
-
-fn has_script() -> bool {
-    Command::new("script")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
 }
 
 /// `sso-env profiles` on a pty of `cols` columns (`stty` sets it); the raw bytes it drew.
@@ -101,7 +94,6 @@ fn assert_names_whole(table: &str) {
     }
 }
 
-#[test]
 fn piped_output_is_never_cut() {
     let sb = sandbox();
     let out = sb.ok(&["profiles"]);
@@ -111,12 +103,8 @@ fn piped_output_is_never_cut() {
     assert_names_whole(&out);
 }
 
-#[test]
 fn a_narrow_terminal_keeps_profile_whole_and_fits() {
-    if !has_script() {
-        eprintln!("SKIPPED: util-linux script is not installed");
-        return;
-    }
+    support::require("script");
     let sb = sandbox();
     for cols in [100u16, 79, 60, 40] {
         let table = strip_ansi(&at_terminal(&sb, cols, "xterm"));
@@ -132,12 +120,8 @@ fn a_narrow_terminal_keeps_profile_whole_and_fits() {
     }
 }
 
-#[test]
 fn columns_line_up_in_display_width() {
-    if !has_script() {
-        eprintln!("SKIPPED: util-linux script is not installed");
-        return;
-    }
+    support::require("script");
     let sb = sandbox();
     let table = strip_ansi(&at_terminal(&sb, 200, "xterm"));
     // The second column starts at the same display column on every row with cells.
@@ -157,12 +141,8 @@ fn columns_line_up_in_display_width() {
     );
 }
 
-#[test]
 fn a_zero_size_pty_means_unknown_width() {
-    if !has_script() {
-        eprintln!("SKIPPED: util-linux script is not installed");
-        return;
-    }
+    support::require("script");
     let sb = sandbox();
     let table = strip_ansi(&at_terminal(&sb, 0, "xterm"));
     assert!(!table.contains('…'), "{table}");
@@ -170,12 +150,8 @@ fn a_zero_size_pty_means_unknown_width() {
     assert_names_whole(&table);
 }
 
-#[test]
 fn term_dumb_gets_no_escape_sequences() {
-    if !has_script() {
-        eprintln!("SKIPPED: util-linux script is not installed");
-        return;
-    }
+    support::require("script");
     let sb = sandbox();
     sb.seed_token("koa", std::time::Duration::from_secs(3600));
     let raw = at_terminal(&sb, 120, "dumb");
@@ -189,12 +165,8 @@ fn term_dumb_gets_no_escape_sequences() {
 
 /// The picker at `TERM=dumb`: a numbered list and a typed answer, no escape sequences, no
 /// alternate screen; stdout has only the chosen name.
-#[test]
 fn term_dumb_picker_draws_no_escape_sequences() {
-    if !has_script() {
-        eprintln!("SKIPPED: util-linux script is not installed");
-        return;
-    }
+    support::require("script");
     let sb = sandbox();
     let result = sb.home().join("chosen");
     for (typed, want) in [
@@ -235,3 +207,12 @@ fn term_dumb_picker_draws_no_escape_sequences() {
         );
     }
 }
+
+crate::tests![
+    piped_output_is_never_cut,
+    a_narrow_terminal_keeps_profile_whole_and_fits,
+    columns_line_up_in_display_width,
+    a_zero_size_pty_means_unknown_width,
+    term_dumb_gets_no_escape_sequences,
+    term_dumb_picker_draws_no_escape_sequences,
+];

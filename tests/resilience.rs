@@ -2,7 +2,7 @@
 //! cache places that cannot be created or read are a warning and a cache miss.
 #![cfg(unix)]
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -15,8 +15,8 @@ use support::{Sandbox, CONFIG};
 struct Mount(PathBuf);
 
 impl Mount {
-    /// `None` (and the reason, printed) where this runner may not mount.
-    fn tmpfs(at: &Path, size: &str) -> Option<Mount> {
+    /// Skips the test (see `support::harness`) where this runner may not mount.
+    fn tmpfs(at: &Path, size: &str) -> Mount {
         std::fs::create_dir_all(at).unwrap();
         let out = Command::new("mount")
             .args([
@@ -29,18 +29,15 @@ impl Mount {
             .arg(at)
             .output();
         match out {
-            Ok(o) if o.status.success() => Some(Mount(at.to_path_buf())),
-            Ok(o) => {
-                eprintln!(
-                    "SKIPPED: cannot mount a tmpfs here: {}",
+            Ok(o) if o.status.success() => Mount(at.to_path_buf()),
+            Ok(o) => crate::support::skip(
+                "tmpfs",
+                &format!(
+                    "cannot mount a tmpfs here: {}",
                     String::from_utf8_lossy(&o.stderr).trim()
-                );
-                None
-            }
-            Err(e) => {
-                eprintln!("SKIPPED: no mount command: {e}");
-                None
-            }
+                ),
+            ),
+            Err(e) => crate::support::skip("tmpfs", &format!("no mount command: {e}")),
         }
     }
 }
@@ -71,9 +68,9 @@ fn ok(out: &Output) -> String {
 
 /// A signed-in HOME on a 1 MiB tmpfs whose token has ten minutes left (so the next use
 /// refreshes it); returns the mount, HOME, the token file and the old access token.
-fn small_home_needing_a_refresh(sb: &Sandbox) -> Option<(Mount, PathBuf, PathBuf, String)> {
+fn small_home_needing_a_refresh(sb: &Sandbox) -> (Mount, PathBuf, PathBuf, String) {
     let home = sb.home().join("small");
-    let mount = Mount::tmpfs(&home, "1m")?;
+    let mount = Mount::tmpfs(&home, "1m");
     std::fs::create_dir_all(home.join(".aws")).unwrap();
     std::fs::write(home.join(".aws/config"), CONFIG).unwrap();
     // A real sign-in with a refresh token (device code, approved at once).
@@ -92,7 +89,7 @@ fn small_home_needing_a_refresh(sb: &Sandbox) -> Option<(Mount, PathBuf, PathBuf
     );
     std::fs::write(&token_file, serde_json::to_vec(&token).unwrap()).unwrap();
     let old_access = token["accessToken"].as_str().unwrap().to_string();
-    Some((mount, home, token_file, old_access))
+    (mount, home, token_file, old_access)
 }
 
 /// Fills the tmpfs; returns the filler file.
@@ -111,12 +108,9 @@ fn refreshes(sb: &Sandbox) -> usize {
         .count()
 }
 
-#[test]
 fn a_refreshed_sign_in_that_cannot_be_saved_is_used_and_the_next_run_needs_no_sign_in() {
     let sb = Sandbox::new();
-    let Some((_mount, home, token_file, old_access)) = small_home_needing_a_refresh(&sb) else {
-        return;
-    };
+    let (_mount, home, token_file, old_access) = small_home_needing_a_refresh(&sb);
     let before = std::fs::read(&token_file).unwrap();
     let filler = fill(&home);
 
@@ -172,7 +166,6 @@ fn a_refreshed_sign_in_that_cannot_be_saved_is_used_and_the_next_run_needs_no_si
     );
 }
 
-#[test]
 fn an_unusable_lock_or_cache_place_is_a_warning_and_a_miss() {
     let sb = Sandbox::new();
     sb.seed_token("koa", Duration::from_secs(8 * 3600));
@@ -215,13 +208,10 @@ fn an_unusable_lock_or_cache_place_is_a_warning_and_a_miss() {
     assert_eq!(sb.server.count("GetRoleCredentials"), 2);
 }
 
-#[test]
 fn a_read_only_home_still_gets_credentials() {
     let sb = Sandbox::new();
     let home = sb.home().join("ro");
-    let Some(mount) = Mount::tmpfs(&home, "1m") else {
-        return;
-    };
+    let mount = Mount::tmpfs(&home, "1m");
     std::fs::create_dir_all(home.join(".aws/sso/cache")).unwrap();
     std::fs::write(home.join(".aws/config"), CONFIG).unwrap();
     let token = sb.server.issue_token(Duration::from_secs(8 * 3600));
@@ -237,10 +227,11 @@ fn a_read_only_home_still_gets_credentials() {
         .arg(&mount.0)
         .status()
         .unwrap();
-    if !remount.success() {
-        eprintln!("SKIPPED: cannot remount the tmpfs read-only");
-        return;
-    }
+    support::skip_unless(
+        remount.success(),
+        "tmpfs",
+        "cannot remount the tmpfs read-only",
+    );
     let out = run_in(
         &sb,
         &home,
@@ -258,12 +249,9 @@ fn a_read_only_home_still_gets_credentials() {
 
 /// `exec --server` on a full disk: the endpoint keeps the refreshed sign-in it could not save
 /// and fetches the next credentials with it, without spending the burnt refresh token again.
-#[test]
 fn a_long_running_endpoint_keeps_the_sign_in_it_could_not_save() {
     let sb = Sandbox::new();
-    let Some((_mount, home, _token_file, old_access)) = small_home_needing_a_refresh(&sb) else {
-        return;
-    };
+    let (_mount, home, _token_file, old_access) = small_home_needing_a_refresh(&sb);
     sb.server
         .set_role_credentials_ttl(Duration::from_secs(15 * 60 + 5));
     fill(&home);
@@ -311,3 +299,10 @@ print(first, second)
         "the refresh token is spent once: {stderr}"
     );
 }
+
+crate::tests![
+    a_refreshed_sign_in_that_cannot_be_saved_is_used_and_the_next_run_needs_no_sign_in,
+    an_unusable_lock_or_cache_place_is_a_warning_and_a_miss,
+    a_read_only_home_still_gets_credentials,
+    a_long_running_endpoint_keeps_the_sign_in_it_could_not_save,
+];

@@ -2,7 +2,7 @@
 //! into the config, static keys, role chaining through STS AssumeRole (with the AWS CLI's
 //! assume-role cache, shared both ways with botocore), credential_process, MFA, and the errors.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 
@@ -55,7 +55,6 @@ fn var<'a>(v: &'a serde_json::Map<String, serde_json::Value>, k: &str) -> &'a st
         .unwrap_or_else(|| panic!("{k} missing in {v:?}"))
 }
 
-#[test]
 fn seed_layout_assumes_the_role_with_the_sso_role_keys_once() {
     let sb = seed();
     let v = export_json(&sb, &["platform-developer"]);
@@ -105,7 +104,6 @@ fn seed_layout_assumes_the_role_with_the_sso_role_keys_once() {
     }
 }
 
-#[test]
 fn three_hops_each_signed_with_the_previous_role() {
     let sb = seed();
     let v = export_json(&sb, &["data-reader"]);
@@ -128,7 +126,6 @@ fn three_hops_each_signed_with_the_previous_role() {
     assert!(!v.contains_key("AWS_REGION"));
 }
 
-#[test]
 fn twenty_concurrent_callers_make_one_sts_call() {
     let sb = seed();
     let outs = sb.run_concurrently(&["export", "--format", "json", "platform-admin"], 20);
@@ -169,20 +166,9 @@ fn botocore_creds(sb: &Sandbox, profile: &str) -> Vec<String> {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
-fn botocore_available(sb: &Sandbox) -> bool {
-    let ok = python(sb, "import botocore").status.success();
-    if !ok {
-        eprintln!("SKIPPED: python3 with botocore is not installed");
-    }
-    ok
-}
-
-#[test]
 fn botocore_reuses_our_cache_entry_and_we_reuse_its() {
     let sb = seed();
-    if !botocore_available(&sb) {
-        return;
-    }
+    support::require_botocore();
     let ours = export_json(&sb, &["platform-developer"]);
     sb.server.clear_log();
     let theirs = botocore_creds(&sb, "platform-developer");
@@ -200,7 +186,6 @@ fn botocore_reuses_our_cache_entry_and_we_reuse_its() {
     assert_eq!(var(&ours, "AWS_ACCESS_KEY_ID"), theirs[0]);
 }
 
-#[test]
 fn credentials_file_keys_win_and_static_keys_export_without_expiry() {
     let sb = Sandbox::empty();
     sb.write_config(
@@ -232,7 +217,6 @@ fn credentials_file_keys_win_and_static_keys_export_without_expiry() {
     assert_eq!(sb.server.requests().len(), 0);
 }
 
-#[test]
 fn a_profile_with_keys_and_role_arn_sources_itself() {
     let sb = Sandbox::empty();
     sb.server
@@ -247,7 +231,6 @@ fn a_profile_with_keys_and_role_arn_sources_itself() {
     assert_eq!(var(&v, "AWS_ACCESS_KEY_ID"), calls[0].issued_access_key_id);
 }
 
-#[test]
 fn role_settings_reach_sts_and_the_cache_key() {
     let sb = Sandbox::empty();
     sb.server
@@ -274,7 +257,6 @@ fn role_settings_reach_sts_and_the_cache_key() {
     assert!(sb.role_cache_dir().join(format!("{key}.json")).exists());
 }
 
-#[test]
 fn credential_process_runs_and_cannot_loop() {
     let sb = Sandbox::empty();
     let script = sb.home().join("creds.sh");
@@ -333,7 +315,6 @@ fn credential_process_runs_and_cannot_loop() {
     );
 }
 
-#[test]
 fn mfa_code_from_the_flag_and_no_terminal() {
     let sb = Sandbox::empty();
     let role = "arn:aws:iam::123456789012:role/mfa";
@@ -383,12 +364,9 @@ fn mfa_code_from_the_flag_and_no_terminal() {
     );
 }
 
-#[test]
 fn mfa_prompt_on_the_terminal() {
     let sb = Sandbox::empty();
-    if !botocore_available(&sb) {
-        return;
-    }
+    support::require_botocore();
     let role = "arn:aws:iam::123456789012:role/mfa";
     let serial = "arn:aws:iam::123456789012:mfa/me";
     sb.server
@@ -450,7 +428,6 @@ print(open(out).read())
     assert_eq!(var(&v, "AWS_ACCESS_KEY_ID"), calls[0].issued_access_key_id);
 }
 
-#[test]
 fn config_errors_name_the_file_line_and_fix() {
     let sb = Sandbox::empty();
     sb.write_config("[profile a]\nrole_arn = arn:aws:iam::1:role/a\nsource_profile = b\n\n[profile b]\nrole_arn = arn:aws:iam::1:role/b\nsource_profile = a\n\n[profile nosrc]\nrole_arn = arn:aws:iam::1:role/x\n\n[profile two]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = a\ncredential_source = Environment\n\n[profile dangling]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = platform-devloper\n\n[profile empty]\nregion = eu-west-1\n");
@@ -493,7 +470,6 @@ fn config_errors_name_the_file_line_and_fix() {
     assert_eq!(sb.server.requests().len(), 0);
 }
 
-#[test]
 fn sts_errors_are_one_line() {
     let sb = Sandbox::empty();
     sb.server
@@ -537,7 +513,6 @@ fn sts_errors_are_one_line() {
     export_json(&sb, &["r"]);
 }
 
-#[test]
 fn profiles_status_and_login_follow_the_chain() {
     let sb = seed();
     let mut extra = String::from(SEED_CREDENTIALS);
@@ -635,7 +610,6 @@ fn profiles_status_and_login_follow_the_chain() {
     assert!(sb.token_path(START_URL).exists());
 }
 
-#[test]
 fn console_login_hint_and_environment_source_follow_the_chain() {
     let sb = seed();
     // The console signs in as the assumed role: its keys go to the federation endpoint.
@@ -691,7 +665,6 @@ fn console_login_hint_and_environment_source_follow_the_chain() {
     );
 }
 
-#[test]
 fn no_secret_or_mfa_code_in_the_debug_log() {
     let sb = seed();
     let role = "arn:aws:iam::760097843905:role/platform-admin";
@@ -753,7 +726,6 @@ fn container_endpoint(body: String) -> String {
     url
 }
 
-#[test]
 fn credential_source_ecs_container_through_the_sdk() {
     let sb = Sandbox::new();
     sb.seed_token("koa", Duration::from_secs(3600));
@@ -800,7 +772,6 @@ fn credential_source_ecs_container_through_the_sdk() {
     );
 }
 
-#[test]
 fn login_of_keys_says_there_is_nothing_to_sign_in_to() {
     let sb = Sandbox::empty();
     sb.write_credentials("[keys]\naws_access_key_id = A\naws_secret_access_key = S\n");
@@ -818,7 +789,6 @@ fn login_of_keys_says_there_is_nothing_to_sign_in_to() {
     assert_eq!(sb.server.requests().len(), 0);
 }
 
-#[test]
 fn refused_cached_source_credentials_are_fetched_again_once() {
     let sb = seed();
     export_json(&sb, &["platform-developer"]);
@@ -838,7 +808,6 @@ fn refused_cached_source_credentials_are_fetched_again_once() {
     assert_eq!(var(&v, "AWS_ACCESS_KEY_ID"), calls[1].issued_access_key_id);
 }
 
-#[test]
 fn exec_runs_with_the_assumed_role() {
     let sb = seed();
     let out = sb.ok(&[
@@ -860,7 +829,6 @@ fn exec_runs_with_the_assumed_role() {
     );
 }
 
-#[test]
 fn big_files_parse_alike_and_errors_name_their_line() {
     let sb = Sandbox::empty();
     let mut config = String::new();
@@ -891,7 +859,6 @@ fn big_files_parse_alike_and_errors_name_their_line() {
     );
 }
 
-#[test]
 fn a_role_sourced_from_a_credential_process() {
     let sb = Sandbox::empty();
     sb.server
@@ -918,3 +885,27 @@ fn a_role_sourced_from_a_credential_process() {
     assert_eq!(var(&v, "AWS_ACCESS_KEY_ID"), calls[0].issued_access_key_id);
     assert_eq!(var(&v, "SSO_ENV_ROLE_NAME"), "p");
 }
+
+crate::tests![
+    seed_layout_assumes_the_role_with_the_sso_role_keys_once,
+    three_hops_each_signed_with_the_previous_role,
+    twenty_concurrent_callers_make_one_sts_call,
+    botocore_reuses_our_cache_entry_and_we_reuse_its,
+    credentials_file_keys_win_and_static_keys_export_without_expiry,
+    a_profile_with_keys_and_role_arn_sources_itself,
+    role_settings_reach_sts_and_the_cache_key,
+    credential_process_runs_and_cannot_loop,
+    mfa_code_from_the_flag_and_no_terminal,
+    mfa_prompt_on_the_terminal,
+    config_errors_name_the_file_line_and_fix,
+    sts_errors_are_one_line,
+    profiles_status_and_login_follow_the_chain,
+    console_login_hint_and_environment_source_follow_the_chain,
+    no_secret_or_mfa_code_in_the_debug_log,
+    credential_source_ecs_container_through_the_sdk,
+    login_of_keys_says_there_is_nothing_to_sign_in_to,
+    refused_cached_source_credentials_are_fetched_again_once,
+    exec_runs_with_the_assumed_role,
+    big_files_parse_alike_and_errors_name_their_line,
+    a_role_sourced_from_a_credential_process,
+];

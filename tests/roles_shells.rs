@@ -3,46 +3,14 @@
 //! platform-developer` switches the shell to the assumed role, signed with the SSO role's key,
 //! and the prompt shows the role. Static keys show the profile with no countdown.
 
-#[path = "support/shells.rs"]
-mod shells;
-mod support;
-#[path = "support/tmux.rs"]
-mod tmux;
+use crate::support;
+use crate::support::tmux;
 
 use std::time::Duration;
 
+use support::interactive::{self, show, Sh};
 use support::{Sandbox, START_URL};
 use tmux::Tmux;
-
-struct Case {
-    name: &'static str,
-    argv: &'static str,
-    setup: &'static [&'static str],
-    install: &'static str,
-    show: &'static str,
-}
-
-const BASH: Case = Case {
-    name: "bash",
-    argv: "bash --norc --noprofile -i",
-    setup: &["PS1='$ '"],
-    install: "eval \"$(BIN init bash)\"",
-    show: "printf 'V=[%s]\\n' \"${NAME-}\"",
-};
-const ZSH: Case = Case {
-    name: "zsh",
-    argv: "zsh -f -i",
-    setup: &["PROMPT='$ '"],
-    install: "eval \"$(BIN init zsh)\"",
-    show: "printf 'V=[%s]\\n' \"${NAME-}\"",
-};
-const FISH: Case = Case {
-    name: "fish",
-    argv: "fish --no-config -i",
-    setup: &["function fish_prompt; printf '$ '; end"],
-    install: "BIN init fish | source",
-    show: "printf 'V=[%s]\\n' \"$NAME\"",
-};
 
 fn seed() -> Sandbox {
     let sb = Sandbox::empty();
@@ -56,52 +24,13 @@ fn seed() -> Sandbox {
     sb
 }
 
-fn start(sb: &Sandbox, case: &Case) -> Tmux {
-    let env = format!(
-        "env -i HOME='{home}' PATH='{path}' TERM=xterm-256color LANG=C.UTF-8 AWS_ENDPOINT_URL_SSO='{url}' AWS_ENDPOINT_URL_SSO_OIDC='{url}' AWS_ENDPOINT_URL_STS='{url}'",
-        home = sb.home().display(),
-        path = std::env::var("PATH").unwrap(),
-        url = sb.server.url()
-    );
-    let t = Tmux::start(&format!(
-        "cd '{}' && exec {env} {}",
-        sb.home().display(),
-        case.argv
-    ));
-    for line in case.setup {
-        t.line(line);
-    }
-    t.line(
-        &case
-            .install
-            .replace("BIN", support::bin().to_str().unwrap()),
-    );
-    t.run("true");
-    t
+fn start(sb: &Sandbox, sh: Sh) -> Tmux {
+    interactive::start(sb, sh, "", &[], &[])
 }
 
-fn show(t: &Tmux, case: &Case, var: &str) -> String {
-    let out = t.run(&case.show.replace("NAME", var));
-    let line = out
-        .lines()
-        .find(|l| l.starts_with("V=["))
-        .unwrap_or_else(|| panic!("no V= line in {out:?}"));
-    line.trim_end()
-        .trim_start_matches("V=[")
-        .trim_end_matches(']')
-        .to_string()
-}
-
-fn seed_layout(case: &Case) {
-    if !shells::available(case.name) {
-        eprintln!(
-            "SKIPPED: {} is not installed (.ci/run installs it)",
-            case.name
-        );
-        return;
-    }
+fn seed_layout(sh: Sh) {
     let sb = seed();
-    let t = start(&sb, case);
+    let t = start(&sb, sh);
     t.run("use-profile platform-developer");
     let calls = sb.server.assume_role_calls();
     assert_eq!(calls.len(), 1, "{calls:?}");
@@ -117,11 +46,11 @@ fn seed_layout(case: &Case) {
         "signed with the SSO role's key"
     );
     assert_eq!(
-        show(&t, case, "AWS_ACCESS_KEY_ID"),
+        show(&t, sh, "AWS_ACCESS_KEY_ID"),
         calls[0].issued_access_key_id
     );
-    assert_eq!(show(&t, case, "AWS_PROFILE"), "platform-developer");
-    assert_eq!(show(&t, case, "SSO_ENV_ACCOUNT_ID"), "760097843905");
+    assert_eq!(show(&t, sh, "AWS_PROFILE"), "platform-developer");
+    assert_eq!(show(&t, sh, "SSO_ENV_ACCOUNT_ID"), "760097843905");
     t.wait_text("(platform-developer platform-developer ");
 
     // Again: the cache, no call.
@@ -131,9 +60,9 @@ fn seed_layout(case: &Case) {
 
     // Static keys: no expiry, so no countdown in the prompt.
     t.run("use-profile keys");
-    assert_eq!(show(&t, case, "AWS_ACCESS_KEY_ID"), "AKIASTATICKEYS00001");
-    assert_eq!(show(&t, case, "AWS_SESSION_TOKEN"), "");
-    assert_eq!(show(&t, case, "SSO_ENV_EXPIRES_AT"), "");
+    assert_eq!(show(&t, sh, "AWS_ACCESS_KEY_ID"), "AKIASTATICKEYS00001");
+    assert_eq!(show(&t, sh, "AWS_SESSION_TOKEN"), "");
+    assert_eq!(show(&t, sh, "SSO_ENV_EXPIRES_AT"), "");
     // The prompt names the profile, with no countdown.
     let screen = t.wait_text("(keys) ");
     let prompt = screen
@@ -147,17 +76,4 @@ fn seed_layout(case: &Case) {
     );
 }
 
-#[test]
-fn bash_seed_layout() {
-    seed_layout(&BASH);
-}
-
-#[test]
-fn zsh_seed_layout() {
-    seed_layout(&ZSH);
-}
-
-#[test]
-fn fish_seed_layout() {
-    seed_layout(&FISH);
-}
+crate::tests![seed_layout for all];

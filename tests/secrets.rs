@@ -3,7 +3,7 @@
 //! or on stdout of commands that do not print credentials. Cache and lock files are 0600 in
 //! 0700 directories, and links planted at cache paths do not redirect writes.
 
-mod support;
+use crate::support;
 
 #[cfg(unix)]
 use std::os::unix::fs::PermissionsExt;
@@ -35,7 +35,6 @@ fn run(sb: &Sandbox, args: &[&str]) -> Output {
         .unwrap()
 }
 
-#[test]
 fn no_secret_in_logs_errors_or_quiet_output() {
     let sb = Sandbox::new();
     // (command, whether its stdout carries credentials by design)
@@ -121,17 +120,7 @@ fn mode(p: &std::path::Path) -> u32 {
     std::fs::metadata(p).unwrap().permissions().mode() & 0o777
 }
 
-#[cfg(not(unix))]
-#[test]
-fn unix_only_tests_are_skipped_here() {
-    eprintln!(
-        "SKIP (not Unix): cache_and_lock_files_are_private (file modes), \
-         links_planted_at_cache_paths_do_not_redirect_writes (symbolic links)"
-    );
-}
-
 #[cfg(unix)]
-#[test]
 fn cache_and_lock_files_are_private() {
     let sb = Sandbox::new();
     sb.seed_token("koa", 8 * HOUR);
@@ -151,7 +140,6 @@ fn cache_and_lock_files_are_private() {
 }
 
 #[cfg(unix)]
-#[test]
 fn links_planted_at_cache_paths_do_not_redirect_writes() {
     let sb = Sandbox::new();
     sb.seed_token("koa", 8 * HOUR);
@@ -177,3 +165,11 @@ fn links_planted_at_cache_paths_do_not_redirect_writes() {
     );
     assert!(!lock_target.exists(), "the lock did not follow the link");
 }
+
+crate::tests![
+    no_secret_in_logs_errors_or_quiet_output,
+    #[cfg(unix)]
+    cache_and_lock_files_are_private,
+    #[cfg(unix)]
+    links_planted_at_cache_paths_do_not_redirect_writes,
+];

@@ -3,9 +3,8 @@
 //! signed STS calls to the stand-in; tokens, exit codes, signals, loopback only.
 #![cfg(unix)]
 
-mod support;
-#[path = "support/tmux.rs"]
-mod tmux;
+use crate::support;
+use crate::support::tmux;
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpStream;
@@ -73,7 +72,6 @@ env = {k: os.environ.get(k) for k in ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KE
 print(json.dumps({'method': creds.method, 'seen': seen, 'env': env}))
 "#;
 
-#[test]
 fn botocore_gets_fresh_credentials_across_a_rotation_and_signs_with_them() {
     let sb = signed_in();
     sb.server
@@ -160,7 +158,6 @@ print(json.dumps({'url': url, 'token': token, 'listening': listening,
     'elsewhere': get({'Authorization': token}, 'other')}))
 "#;
 
-#[test]
 fn the_endpoint_wants_its_token_listens_on_loopback_and_dies_with_the_child() {
     let sb = signed_in();
     let out = exec_python(&sb, PROBE)
@@ -222,7 +219,6 @@ fn the_endpoint_wants_its_token_listens_on_loopback_and_dies_with_the_child() {
     assert_ne!(again["token"], v["token"]);
 }
 
-#[test]
 fn exit_codes_pass_through() {
     let sb = signed_in();
     for (script, want) in [
@@ -301,12 +297,12 @@ print('hits', len(hits), flush=True)
 sys.exit(5)
 "#;
 
-#[test]
 fn signals_sent_to_sso_env_reach_the_child() {
-    if !std::path::Path::new("/proc/self/task").exists() {
-        eprintln!("SKIPPED: needs Linux /proc to find the child");
-        return;
-    }
+    support::skip_unless(
+        std::path::Path::new("/proc/self/task").exists(),
+        "/proc",
+        "needs Linux /proc to find the child",
+    );
     let sb = signed_in();
     // SIGTERM: the child (sleep) dies of it; sso-env does not, and reports 143.
     let mut sso = sb
@@ -356,12 +352,8 @@ fn signals_sent_to_sso_env_reach_the_child() {
     assert_eq!(status.signal(), None);
 }
 
-#[test]
 fn ctrl_c_in_a_terminal_reaches_the_child_once_and_sso_env_waits_for_it() {
-    if Command::new("tmux").arg("-V").output().is_err() {
-        eprintln!("SKIPPED: tmux is not installed");
-        return;
-    }
+    support::require("tmux");
     let sb = signed_in();
     let script = sb.home().join("count_sigint.py");
     std::fs::write(&script, COUNT_SIGINT).unwrap();
@@ -385,7 +377,6 @@ fn ctrl_c_in_a_terminal_reaches_the_child_once_and_sso_env_waits_for_it() {
     assert!(!screen.contains("forwarding signal"), "{screen}");
 }
 
-#[test]
 fn the_sign_in_is_needed_up_front_and_the_endpoint_says_why_later() {
     let sb = Sandbox::new();
     // Not signed in, no terminal: the usual error before anything runs.
@@ -459,7 +450,6 @@ fn serve(sb: &Sandbox, args: &[&str]) -> (std::process::Child, Vec<String>) {
     (child, lines)
 }
 
-#[test]
 fn serve_prints_the_variables_for_the_shell_and_botocore_uses_them() {
     let sb = signed_in();
     let (mut server, lines) = serve(&sb, &["--format", "bash"]);
@@ -503,7 +493,6 @@ fn serve_prints_the_variables_for_the_shell_and_botocore_uses_them() {
     assert!(TcpStream::connect(addr).is_err(), "{addr} still answers");
 }
 
-#[test]
 fn serve_listens_where_asked_and_only_on_loopback_unless_told() {
     let sb = signed_in();
     let line = fails_cleanly(
@@ -573,7 +562,6 @@ fn raw(addr: &str, request: &[u8]) -> u16 {
         .unwrap_or_else(|| panic!("no status line: {text:?}"))
 }
 
-#[test]
 fn the_endpoint_refuses_what_is_not_a_small_get() {
     let sb = signed_in();
     let (mut server, lines) = serve(&sb, &["--format", "json"]);
@@ -609,7 +597,6 @@ fn the_endpoint_refuses_what_is_not_a_small_get() {
     assert_eq!(server.wait().unwrap().code(), Some(0));
 }
 
-#[test]
 fn a_default_profile_with_credentials_of_its_own_is_named() {
     let sb = signed_in();
     let quiet = sb.run(&["exec", "--server", "koa-dev-customer", "--", "true"]);
@@ -658,3 +645,16 @@ fn a_default_profile_with_credentials_of_its_own_is_named() {
         "{stderr}"
     );
 }
+
+crate::tests![
+    botocore_gets_fresh_credentials_across_a_rotation_and_signs_with_them,
+    the_endpoint_wants_its_token_listens_on_loopback_and_dies_with_the_child,
+    exit_codes_pass_through,
+    signals_sent_to_sso_env_reach_the_child,
+    ctrl_c_in_a_terminal_reaches_the_child_once_and_sso_env_waits_for_it,
+    the_sign_in_is_needed_up_front_and_the_endpoint_says_why_later,
+    serve_prints_the_variables_for_the_shell_and_botocore_uses_them,
+    serve_listens_where_asked_and_only_on_loopback_unless_told,
+    the_endpoint_refuses_what_is_not_a_small_get,
+    a_default_profile_with_credentials_of_its_own_is_named,
+];

@@ -4,7 +4,7 @@
 //! endpoint) and prints what it got.
 #![cfg(unix)]
 
-mod support;
+use crate::support;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -13,8 +13,6 @@ use aws_config::provider_config::ProviderConfig;
 use aws_credential_types::provider::ProvideCredentials;
 use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider};
 
-#[test]
-#[ignore = "a helper, run as the child of `exec --server` by the test below"]
 fn child_resolves_with_the_rust_sdk() {
     let client = aws_smithy_http_client::Builder::new()
         .tls_provider(Provider::Rustls(CryptoMode::Ring))
@@ -40,7 +38,6 @@ fn child_resolves_with_the_rust_sdk() {
     println!("CREDS {} {expiry}", creds.access_key_id());
 }
 
-#[test]
 fn the_rust_sdk_gets_its_credentials_from_the_endpoint() {
     let sb = support::Sandbox::new();
     sb.seed_token("koa", Duration::from_secs(8 * 3600));
@@ -50,7 +47,7 @@ fn the_rust_sdk_gets_its_credentials_from_the_endpoint() {
         .args([
             "--ignored",
             "--exact",
-            "child_resolves_with_the_rust_sdk",
+            "server_sdk::child_resolves_with_the_rust_sdk",
             "--nocapture",
             "--test-threads=1",
         ])
@@ -79,3 +76,8 @@ fn the_rust_sdk_gets_its_credentials_from_the_endpoint() {
     assert_eq!(expiry, issued[0].expiration_ms / 1000, "the expiry travels");
     assert!(expiry > now + 15 * 60);
 }
+
+crate::tests![
+    child_resolves_with_the_rust_sdk = ignored,
+    the_rust_sdk_gets_its_credentials_from_the_endpoint,
+];

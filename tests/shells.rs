@@ -2,9 +2,8 @@
 //! parsed (PowerShell, with tree-sitter-powershell), with hostile profile names and regions:
 //! every byte must arrive as data and nothing may run.
 
-#[path = "support/shells.rs"]
-mod shells;
-mod support;
+use crate::support;
+use crate::support::shells;
 
 use std::time::Duration;
 
@@ -96,10 +95,7 @@ fn check(sb: &Sandbox, ev: &Evaluated, profile: &str, region: &str, what: &str) 
 }
 
 fn posix_shell(shell: &str, format: &str) {
-    assert!(
-        shells::available(shell),
-        "{shell} is not installed (.ci/run installs it)"
-    );
+    shells::require(shell);
     let sb = hostile_sandbox();
     for (profile, region) in cases() {
         let out = export(&sb, format, profile, region);
@@ -119,27 +115,20 @@ fn posix_shell(shell: &str, format: &str) {
     }
 }
 
-#[test]
 fn bash_carries_hostile_values() {
     posix_shell("bash", "bash");
 }
 
-#[test]
 fn zsh_carries_hostile_values() {
     posix_shell("zsh", "zsh");
 }
 
-#[test]
 fn dash_carries_hostile_values() {
     posix_shell("dash", "sh");
 }
 
-#[test]
 fn fish_carries_hostile_values() {
-    assert!(
-        shells::available("fish"),
-        "fish is not installed (.ci/run installs it)"
-    );
+    shells::require("fish");
     let sb = hostile_sandbox();
     for (profile, region) in cases() {
         let out = export(&sb, "fish", profile, region);
@@ -165,7 +154,6 @@ fn fish_carries_hostile_values() {
     }
 }
 
-#[test]
 fn powershell_output_parses_to_exactly_the_values() {
     let sb = hostile_sandbox();
     let key = sb.ok(&["export", "koa-dev-customer", "--format", "json"]);
@@ -206,12 +194,8 @@ fn powershell_output_parses_to_exactly_the_values() {
     }
 }
 
-#[test]
 fn cmd_carries_what_it_can_and_refuses_the_rest() {
-    assert!(
-        shells::available("cmd"),
-        "wine is not installed (.ci/run installs it)"
-    );
+    shells::require("cmd");
     let sb = hostile_sandbox();
     let (mut carried, mut refused) = (0, 0);
     for (profile, region) in cases() {
@@ -253,7 +237,6 @@ fn cmd_carries_what_it_can_and_refuses_the_rest() {
     );
 }
 
-#[test]
 fn unset_output_removes_everything_in_each_shell() {
     let sb = hostile_sandbox();
     let exported = sb.ok(&["export", "koa-dev-customer", "--format", "bash"]);
@@ -278,7 +261,6 @@ fn unset_output_removes_everything_in_each_shell() {
     assert_eq!(ev.status, 0, "{}", ev.describe());
 }
 
-#[test]
 fn default_format_follows_the_calling_shell() {
     let sb = hostile_sandbox();
     let bin = support::bin();
@@ -334,7 +316,6 @@ fn default_format_follows_the_calling_shell() {
     );
 }
 
-#[test]
 fn dotenv_is_literal_or_refused() {
     let sb = hostile_sandbox();
     let out = sb.ok(&[
@@ -352,3 +333,15 @@ fn dotenv_is_literal_or_refused() {
         "{line}"
     );
 }
+
+crate::tests![
+    bash_carries_hostile_values,
+    zsh_carries_hostile_values,
+    dash_carries_hostile_values,
+    fish_carries_hostile_values,
+    powershell_output_parses_to_exactly_the_values,
+    cmd_carries_what_it_can_and_refuses_the_rest,
+    unset_output_removes_everything_in_each_shell,
+    default_format_follows_the_calling_shell,
+    dotenv_is_literal_or_refused,
+];

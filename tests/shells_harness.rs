@@ -2,29 +2,13 @@
 //! tool's output formats must round-trip every hostile value byte for byte in the real shells,
 //! and deliberately wrong scripts must be caught (a wrong value or a created file).
 //!
-//! A missing shell fails the test with an explanation; set `SSO_ENV_ALLOW_MISSING_SHELLS=1` to
-//! skip those tests instead.
+//! A missing shell skips the test through the skip policy (`support::harness`).
 
-#[path = "support/shells.rs"]
-mod shells;
+use crate::support::shells;
 
 use shells::*;
 
 const PRESET: (&str, &str) = ("SSO_ENV_PRESET", "set before the script");
-
-fn require(shell: &str) -> bool {
-    if available(shell) {
-        return true;
-    }
-    if std::env::var_os("SSO_ENV_ALLOW_MISSING_SHELLS").is_some() {
-        eprintln!("SKIP: {shell} is not available");
-        return false;
-    }
-    panic!(
-        "{shell} is not available here (cmd needs wine); install it, \
-         or set SSO_ENV_ALLOW_MISSING_SHELLS=1 to skip"
-    );
-}
 
 fn var(i: usize) -> String {
     format!("SSO_ENV_T{i:03}")
@@ -120,7 +104,6 @@ fn assert_round_trip(what: &str, ev: &Evaluated, values: &[&str]) {
     );
 }
 
-#[test]
 fn hostile_values_cover_the_brief() {
     for needle in [
         "'",
@@ -172,12 +155,9 @@ fn hostile_values_cover_the_brief() {
     assert!(cmd_can_carry(&long_cmd_safe()));
 }
 
-#[test]
 fn posix_shells_round_trip_hostile_values() {
     for shell in ["bash", "zsh", "dash", "sh"] {
-        if !require(shell) {
-            continue;
-        }
+        shells::require(shell);
         for style in [PosixStyle::Eval, PosixStyle::Dot] {
             let ev = eval_posix_with(shell, style, &posix_script(HOSTILE), &[PRESET]);
             assert_round_trip(&format!("{shell} {style:?}"), &ev, HOSTILE);
@@ -185,12 +165,9 @@ fn posix_shells_round_trip_hostile_values() {
     }
 }
 
-#[test]
 fn posix_readback_sees_initial_env_and_status() {
     for shell in ["bash", "zsh", "dash"] {
-        if !require(shell) {
-            continue;
-        }
+        shells::require(shell);
         let ev = eval_posix(shell, b"", &[PRESET, ("SSO_ENV_EMPTY", "")]);
         assert!(ev.env_captured, "{}", ev.describe());
         assert_eq!(ev.get(PRESET.0), Some(PRESET.1.as_bytes()), "{shell}");
@@ -205,12 +182,9 @@ fn posix_readback_sees_initial_env_and_status() {
     }
 }
 
-#[test]
 fn posix_wrong_quoting_is_detected() {
     for shell in ["bash", "zsh", "dash", "sh"] {
-        if !require(shell) {
-            continue;
-        }
+        shells::require(shell);
         for style in [PosixStyle::Eval, PosixStyle::Dot] {
             let ev = eval_posix_with(shell, style, b"export A=$(touch pwned)\n", &[]);
             assert_eq!(
@@ -239,11 +213,8 @@ fn posix_wrong_quoting_is_detected() {
     }
 }
 
-#[test]
 fn fish_round_trips_hostile_values() {
-    if !require("fish") {
-        return;
-    }
+    shells::require("fish");
     for style in [FishStyle::Pipe, FishStyle::SourceFile] {
         for removal in ["set -e", "set -e -g"] {
             let ev = eval_fish_with(style, &fish_script(HOSTILE, removal), &[PRESET]);
@@ -252,11 +223,8 @@ fn fish_round_trips_hostile_values() {
     }
 }
 
-#[test]
 fn fish_wrong_quoting_is_detected() {
-    if !require("fish") {
-        return;
-    }
+    shells::require("fish");
     for style in [FishStyle::Pipe, FishStyle::SourceFile] {
         let ev = eval_fish_with(style, b"set -gx A (touch pwned)\n", &[]);
         assert_eq!(ev.created_files, ["pwned"], "{style:?}: {}", ev.describe());
@@ -274,11 +242,8 @@ fn fish_wrong_quoting_is_detected() {
     }
 }
 
-#[test]
 fn cmd_round_trips_hostile_values() {
-    if !require("cmd") {
-        return;
-    }
+    shells::require("cmd");
     let values = cmd_values();
     let values: Vec<&str> = values.iter().map(String::as_str).collect();
     let started = std::time::Instant::now();
@@ -291,11 +256,8 @@ fn cmd_round_trips_hostile_values() {
     );
 }
 
-#[test]
 fn cmd_readback_sees_initial_env_and_empty_means_removal() {
-    if !require("cmd") {
-        return;
-    }
+    shells::require("cmd");
     let ev = eval_cmd(
         b"set \"SSO_ENV_X=\"\r\nset \"SSO_ENV_Y=y\"\r\n",
         &[PRESET, ("SSO_ENV_X", "x")],
@@ -306,11 +268,8 @@ fn cmd_readback_sees_initial_env_and_empty_means_removal() {
     assert_eq!(ev.get("SSO_ENV_Y"), Some(&b"y"[..]));
 }
 
-#[test]
 fn cmd_wrong_quoting_is_detected() {
-    if !require("cmd") {
-        return;
-    }
+    shells::require("cmd");
     let ev = eval_cmd(b"set A=a & type nul > pwned\r\n", &[]);
     assert_eq!(ev.created_files, ["pwned"], "{}", ev.describe());
     assert_eq!(ev.get("A"), Some(&b"a "[..]));
@@ -325,11 +284,8 @@ fn cmd_wrong_quoting_is_detected() {
     assert_eq!(ev.get("C"), Some(&b"expanded"[..]), "{}", ev.describe());
 }
 
-#[test]
 fn cmd_with_code_page_437_carries_ascii_only() {
-    if !require("cmd") {
-        return;
-    }
+    shells::require("cmd");
     let ascii: Vec<&str> = HOSTILE
         .iter()
         .copied()
@@ -345,7 +301,6 @@ fn cmd_with_code_page_437_carries_ascii_only() {
     );
 }
 
-#[test]
 fn powershell_accepts_every_hostile_value() {
     let mut script = String::new();
     for (i, v) in HOSTILE.iter().enumerate() {
@@ -390,7 +345,6 @@ fn powershell_accepts_every_hostile_value() {
     );
 }
 
-#[test]
 fn powershell_rejects_wrong_forms() {
     for bad in [
         "$Env:X = \"$(touch pwned)\"\n",
@@ -433,8 +387,23 @@ fn powershell_rejects_wrong_forms() {
     }
 }
 
-#[test]
 fn availability_is_reported() {
     assert!(available("powershell"));
     assert!(!available("no-such-shell"));
 }
+
+crate::tests![
+    hostile_values_cover_the_brief,
+    posix_shells_round_trip_hostile_values,
+    posix_readback_sees_initial_env_and_status,
+    posix_wrong_quoting_is_detected,
+    fish_round_trips_hostile_values,
+    fish_wrong_quoting_is_detected,
+    cmd_round_trips_hostile_values,
+    cmd_readback_sees_initial_env_and_empty_means_removal,
+    cmd_wrong_quoting_is_detected,
+    cmd_with_code_page_437_carries_ascii_only,
+    powershell_accepts_every_hostile_value,
+    powershell_rejects_wrong_forms,
+    availability_is_reported,
+];

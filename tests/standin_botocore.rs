@@ -4,8 +4,7 @@
 //!
 //! Needs `python3` with botocore (`.ci/run` installs it); without it these tests fail.
 
-#[path = "support/standin.rs"]
-mod standin;
+use crate::support::standin;
 
 use serde_json::{json, Value};
 use standin::{AuthorizeOutcome, DeviceScript, StandIn};
@@ -43,22 +42,6 @@ def strip(r):
     r.pop('ResponseMetadata', None)
     return r
 "#;
-
-fn botocore_available() -> bool {
-    let ok = Command::new("python3")
-        .args(["-c", "import botocore"])
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    // botocore is the independent client these tests exist for: no silent skip.
-    assert!(
-        ok,
-        "python3 with botocore is required: pip install botocore"
-    );
-    ok
-}
 
 struct TempHome(PathBuf);
 
@@ -130,11 +113,8 @@ fn now_ms() -> u64 {
         .as_millis() as u64
 }
 
-#[test]
 fn get_role_credentials_happy_path() {
-    if !botocore_available() {
-        return;
-    }
+    crate::support::require_botocore();
     let s = StandIn::start();
     s.add_account("111111111111", "Dev", &["ReadOnly", "Admin"]);
     let token = s.issue_token(Duration::from_secs(3600));
@@ -189,11 +169,8 @@ out['b'] = strip(sso.get_role_credentials(roleName='Admin', accountId='111111111
     assert!(secrets.contains(&issued[1].session_token));
 }
 
-#[test]
 fn portal_errors_unauthorized_and_forbidden() {
-    if !botocore_available() {
-        return;
-    }
+    crate::support::require_botocore();
     let s = StandIn::start();
     s.add_account("111111111111", "Dev", &["ReadOnly"]);
     s.add_account("222222222222", "Prod", &["Admin"]);
@@ -238,11 +215,8 @@ out['ok'] = err(g, roleName='Admin', accountId='222222222222', accessToken=A['go
     assert_eq!(statuses, [401, 401, 401, 403, 403, 403, 200]);
 }
 
-#[test]
 fn list_accounts_and_roles_paginate() {
-    if !botocore_available() {
-        return;
-    }
+    crate::support::require_botocore();
     let s = StandIn::start();
     s.set_page_size(3);
     for i in 0..7 {
@@ -306,11 +280,8 @@ out['forbidden'] = err(sso.list_account_roles, accessToken=A['token'], accountId
     assert_eq!(s.count("ListAccountRoles"), 3);
 }
 
-#[test]
 fn logout_invalidates_token() {
-    if !botocore_available() {
-        return;
-    }
+    crate::support::require_botocore();
     let s = StandIn::start();
     s.add_account("111111111111", "Dev", &["ReadOnly"]);
     let token = s.issue_token(Duration::from_secs(3600));
@@ -345,11 +316,8 @@ out['other'] = err(g, roleName='ReadOnly', accountId='111111111111', accessToken
     assert_eq!(logouts[0].status, 200);
 }
 
-#[test]
 fn device_code_flow_pending_slow_down_then_token() {
-    if !botocore_available() {
-        return;
-    }
+    crate::support::require_botocore();
     let s = StandIn::start();
     s.add_account("111111111111", "Dev", &["ReadOnly"]);
     s.set_device_script(DeviceScript::approve_after(2).slow_down_at(3));
@@ -457,11 +425,8 @@ out['creds'] = err(sso.get_role_credentials, roleName='ReadOnly', accountId='111
     assert!(secrets.contains(&clients[0].client_secret));
 }
 
-#[test]
 fn device_code_flow_deny_expire_and_refresh_policy() {
-    if !botocore_available() {
-        return;
-    }
+    crate::support::require_botocore();
     let s = StandIn::start();
     s.set_always_issue_refresh_token(Some(true));
     let out = run_py(
@@ -517,11 +482,8 @@ out['expire'] = err(oidc.create_token, clientId=reg['clientId'], clientSecret=re
     assert_eq!(last.status, 400);
 }
 
-#[test]
 fn enforced_poll_interval_answers_slow_down() {
-    if !botocore_available() {
-        return;
-    }
+    crate::support::require_botocore();
     let s = StandIn::start();
     s.set_poll_interval(5);
     s.set_enforce_poll_interval(true);
@@ -568,11 +530,8 @@ def token(**kw):
 VERIFIER = 'A' * 20 + 'b-._~' * 8 + '0123456789' * 0 + 'x' * 4
 "#;
 
-#[test]
 fn authorization_code_with_pkce() {
-    if !botocore_available() {
-        return;
-    }
+    crate::support::require_botocore();
     let s = StandIn::start();
     s.add_account("111111111111", "Dev", &["ReadOnly"]);
     let body = format!(
@@ -647,11 +606,8 @@ out['bad_redirect'] = authorize(VERIFIER, 's', redirect='https://evil.example/cb
     assert_eq!(body["redirectUri"], "http://127.0.0.1:49152/oauth/callback");
 }
 
-#[test]
 fn authorize_denied_redirects_with_error() {
-    if !botocore_available() {
-        return;
-    }
+    crate::support::require_botocore();
     let s = StandIn::start();
     s.set_authorize_outcome(AuthorizeOutcome::Deny);
     let body = format!(
@@ -667,11 +623,8 @@ fn authorize_denied_redirects_with_error() {
     assert!(a["params"].get("code").is_none());
 }
 
-#[test]
 fn refresh_token_rotates() {
-    if !botocore_available() {
-        return;
-    }
+    crate::support::require_botocore();
     let s = StandIn::start();
     s.add_account("111111111111", "Dev", &["ReadOnly"]);
     let body = format!(
@@ -722,11 +675,8 @@ out['creds'] = err(sso.get_role_credentials, roleName='ReadOnly', accountId='111
     assert_eq!(refreshes[1].status, 400);
 }
 
-#[test]
 fn injected_faults_are_retried_by_botocore() {
-    if !botocore_available() {
-        return;
-    }
+    crate::support::require_botocore();
     let s = StandIn::start();
     s.add_account("111111111111", "Dev", &["ReadOnly"]);
     let token = s.issue_token(Duration::from_secs(3600));
@@ -789,11 +739,8 @@ out['logout'] = err(sso.logout, accessToken=A['token'])
     assert_eq!(hdr("content-type"), "application/json");
 }
 
-#[test]
 fn slow_answers_and_read_timeout() {
-    if !botocore_available() {
-        return;
-    }
+    crate::support::require_botocore();
     let s = StandIn::start();
     s.add_account("111111111111", "Dev", &["ReadOnly"]);
     let token = s.issue_token(Duration::from_secs(3600));
@@ -866,7 +813,6 @@ fn read_response(stream: &mut TcpStream) -> (u16, String, String) {
     (status, head, String::from_utf8(body).unwrap())
 }
 
-#[test]
 fn raw_http_keep_alive_chunked_and_malformed() {
     let s = StandIn::start();
     let mut c = TcpStream::connect(s.addr()).unwrap();
@@ -942,7 +888,6 @@ fn raw_http_keep_alive_chunked_and_malformed() {
     assert_eq!(status, 401);
 }
 
-#[test]
 fn drop_stops_the_server() {
     let s = StandIn::start();
     let addr = s.addr();
@@ -960,3 +905,20 @@ fn drop_stops_the_server() {
     assert_eq!(idle.read_to_end(&mut rest).unwrap_or(0), 0);
     assert!(TcpStream::connect(addr).is_err());
 }
+
+crate::tests![
+    get_role_credentials_happy_path,
+    portal_errors_unauthorized_and_forbidden,
+    list_accounts_and_roles_paginate,
+    logout_invalidates_token,
+    device_code_flow_pending_slow_down_then_token,
+    device_code_flow_deny_expire_and_refresh_policy,
+    enforced_poll_interval_answers_slow_down,
+    authorization_code_with_pkce,
+    authorize_denied_redirects_with_error,
+    refresh_token_rotates,
+    injected_faults_are_retried_by_botocore,
+    slow_answers_and_read_timeout,
+    raw_http_keep_alive_chunked_and_malformed,
+    drop_stops_the_server,
+];

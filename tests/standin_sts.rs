@@ -6,8 +6,7 @@
 //!
 //! Needs `python3` with botocore (`.ci/run` installs it); without it these tests fail.
 
-#[path = "support/standin.rs"]
-mod standin;
+use crate::support::standin;
 
 use serde_json::{json, Value};
 use standin::{StandIn, SSO_USER_NAME, STATIC_USER_ARN};
@@ -57,22 +56,6 @@ def err(fn, **kw):
                 'request_id': e.response['ResponseMetadata'].get('RequestId')}
 out = {}
 "#;
-
-fn botocore_available() -> bool {
-    let ok = Command::new("python3")
-        .args(["-c", "import botocore"])
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    // botocore is the independent client these tests exist for: no silent skip.
-    assert!(
-        ok,
-        "python3 with botocore is required: pip install botocore"
-    );
-    ok
-}
 
 /// A fresh HOME for one Python run (botocore reads `~/.aws` from it).
 struct TempHome(tempfile::TempDir);
@@ -157,11 +140,8 @@ const TARGET: &str = "arn:aws:iam::222222222222:role/Deploy";
 
 /// (a) Role credentials from the portal sign an AssumeRole; the answer parses in botocore and
 /// the stand-in records which key signed it.
-#[test]
 fn assume_role_signed_with_sso_role_credentials() {
-    if !botocore_available() {
-        return;
-    }
+    crate::support::require_botocore();
     let (s, token) = with_sso();
     let before = now_secs();
     let out = run_py(
@@ -319,11 +299,8 @@ out['plain_role'] = plain(plain_role)
 
 /// (b) Chains: SSO -> RoleA -> RoleB -> RoleC, with strict trust rules; each hop signed with
 /// the previous hop's key; SourceIdentity carried along; the 1-hour role-chaining limit.
-#[test]
 fn role_chains_with_trust_rules() {
-    if !botocore_available() {
-        return;
-    }
+    crate::support::require_botocore();
     let (s, token) = with_sso();
     let (a, b, c) = (
         "arn:aws:iam::222222222222:role/RoleA",
@@ -410,11 +387,8 @@ out['no_role'] = err(sts(src).assume_role, RoleArn='arn:aws:iam::222222222222:us
 
 /// (c) Every error shape the stand-in sends is parsed by botocore into the right code, status
 /// and message; faults, drops and delays work for AssumeRole.
-#[test]
 fn sts_error_shapes_parse_in_botocore() {
-    if !botocore_available() {
-        return;
-    }
+    crate::support::require_botocore();
     let (s, token) = with_sso();
     let cases = [
         ("AccessDenied", 403),
@@ -611,11 +585,8 @@ fn raw_post(s: &StandIn, body: &str) -> (u16, Vec<(String, String)>, String) {
 }
 
 /// (d) Keys STS does not know, a wrong session token, expired keys, and registered static keys.
-#[test]
 fn unknown_expired_and_static_keys() {
-    if !botocore_available() {
-        return;
-    }
+    crate::support::require_botocore();
     let (s, token) = with_sso();
     s.add_static_keys("AKIASTANDINSTATIC01", "static-secret-0123456789");
     s.add_static_keys_as(
@@ -715,11 +686,8 @@ out['src'] = src
 }
 
 /// (e) MFA and ExternalId conditions of a role's trust policy.
-#[test]
 fn mfa_and_external_id_conditions() {
-    if !botocore_available() {
-        return;
-    }
+    crate::support::require_botocore();
     let (s, token) = with_sso();
     let mfa_role = "arn:aws:iam::222222222222:role/NeedsMfa";
     let ext_role = "arn:aws:iam::222222222222:role/ThirdParty";
@@ -790,11 +758,8 @@ out['ext_right'] = e(ExternalId='ext-secret-42')
 }
 
 /// (f) SigV4 is verified: a wrong secret or a body changed after signing is refused.
-#[test]
 fn bad_signatures_are_refused() {
-    if !botocore_available() {
-        return;
-    }
+    crate::support::require_botocore();
     let (s, token) = with_sso();
     let script = r#"
 src = sso_creds(A['token'], '931827427725', 'idp_customer_access')
@@ -832,7 +797,6 @@ out['other_region'] = err(other_region.get_caller_identity)
 
 /// The HMAC and the SigV4 key derivation against published vectors (RFC 4231 test case 2; the
 /// signing key of the AWS General Reference example).
-#[test]
 fn hmac_and_signing_key_vectors() {
     assert_eq!(
         standin::hex(&standin::hmac_sha256(
@@ -953,11 +917,8 @@ fn assert_in_order(text: &str, pieces: &[&str]) {
 
 /// (g) botocore's own AssumeRole provider, sourced from an SSO profile, with the AWS CLI's
 /// JSONFileCache: the cache key, the file botocore writes, when it reuses it.
-#[test]
 fn botocore_assume_role_provider_with_cli_cache() {
-    if !botocore_available() {
-        return;
-    }
+    crate::support::require_botocore();
     let (s, token) = with_sso();
     s.add_static_keys("AKIASTANDINSTATIC01", "static-secret-0123456789");
     let home = sso_home(
@@ -1112,11 +1073,8 @@ out['fetcher_kwargs'] = f._assume_kwargs
 /// role_session_name, external_id, mfa_serial (and the prompt), duration_seconds,
 /// source_identity (ignored), 2-hop config chains, credential_source, static source keys, a
 /// profile that is its own source, which file wins, and the configuration errors.
-#[test]
 fn botocore_assume_role_profile_settings() {
-    if !botocore_available() {
-        return;
-    }
+    crate::support::require_botocore();
     let (s, token) = with_sso();
     for key in [
         "AKIASTANDINSTATIC01",
@@ -1341,3 +1299,15 @@ for p in ['two-sources', 'no-source', 'loop-a', 'missing-source', 'bad-source']:
         "InfiniteLoopConfigError: Infinite loop in credential configuration detected. Attempting to load from profile loop-a which has already been visited. Visited profiles: ['loop-a', 'loop-b']"
     );
 }
+
+crate::tests![
+    assume_role_signed_with_sso_role_credentials,
+    role_chains_with_trust_rules,
+    sts_error_shapes_parse_in_botocore,
+    unknown_expired_and_static_keys,
+    mfa_and_external_id_conditions,
+    bad_signatures_are_refused,
+    hmac_and_signing_key_vectors,
+    botocore_assume_role_provider_with_cli_cache,
+    botocore_assume_role_profile_settings,
+];

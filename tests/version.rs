@@ -17,7 +17,6 @@ fn git(args: &[&str]) -> Option<String> {
         .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
-#[test]
 fn version_names_the_commit_it_was_built_from() {
     let out = Command::new(env!("CARGO_BIN_EXE_sso-env"))
         .arg("--version")
@@ -71,3 +70,5 @@ fn version_names_the_commit_it_was_built_from() {
         .unwrap();
     assert_eq!(String::from_utf8(short.stdout).unwrap(), printed);
 }
+
+crate::tests![version_names_the_commit_it_was_built_from,];

@@ -43,7 +43,6 @@ fn sso_env(home: &Path, key: &str, args: &[&str]) -> Output {
         .unwrap()
 }
 
-#[test]
 fn install_keeps_other_autorun_commands_and_uninstall_removes_only_ours() {
     let home = temp_home("autorun home");
     let key = format!(r"Software\sso-env-test-{}", std::process::id());
@@ -116,7 +115,6 @@ fn install_keeps_other_autorun_commands_and_uninstall_removes_only_ours() {
     let _ = std::fs::remove_dir_all(&home);
 }
 
-#[test]
 fn the_parent_shell_decides_the_format() {
     let home = temp_home("detect");
     let out = Command::new("cmd")
@@ -178,7 +176,6 @@ fn is_powershell(ps: &str) -> bool {
 /// The cmd hook in the real cmd: a failing sso-env (here with -1, as a crashed process exits)
 /// changes nothing, a working one sets the variables without echoing them, and nothing is left
 /// in %TEMP%. sso-env is a batch file standing in for it.
-#[test]
 fn cmd_hook_applies_only_what_succeeded() {
     let home = temp_home("cmd hook");
     let tmp = home.join("temp dir");
@@ -233,3 +230,9 @@ fn cmd_hook_applies_only_what_succeeded() {
     );
     let _ = std::fs::remove_dir_all(&home);
 }
+
+crate::tests![
+    install_keeps_other_autorun_commands_and_uninstall_removes_only_ours,
+    the_parent_shell_decides_the_format,
+    cmd_hook_applies_only_what_succeeded,
+];

@@ -2,12 +2,19 @@
 //! and a way to run the real `sso-env` binary inside it with a clean environment.
 #![allow(dead_code)]
 
+pub mod harness;
+pub mod interactive;
+pub mod shells;
 pub mod standin;
+pub mod tmux;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, SystemTime};
 
+// The demo and the benches include this module without the skip policy.
+#[allow(unused_imports)]
+pub use harness::{require, skip, skip_unless};
 pub use standin::StandIn;
 
 pub const START_URL: &str = "https://d-1234567890.awsapps.com/start";
@@ -302,4 +309,23 @@ pub fn python(sb: &Sandbox, script: &str) -> Output {
     cmd.arg("-c").arg(script);
     sb.clean_env(&mut cmd);
     cmd.output().unwrap()
+}
+
+/// Stops the test as skipped (see `harness`) unless Python with botocore, the independent
+/// client, can be run here.
+pub fn require_botocore() {
+    static FOUND: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    let found = *FOUND.get_or_init(|| {
+        Command::new("python3")
+            .args(["-c", "import botocore"])
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .output()
+            .is_ok_and(|o| o.status.success())
+    });
+    skip_unless(
+        found,
+        "botocore",
+        "python3 with botocore is not installed (python3 -m pip install botocore)",
+    );
 }

@@ -302,6 +302,20 @@ pub fn available(shell: &str) -> bool {
     }
 }
 
+/// Stops the test as skipped (see `harness`) unless `shell` can be evaluated here.
+pub fn require(shell: &str) {
+    match shell {
+        "cmd" => {
+            crate::support::require("wine");
+            crate::support::skip_unless(env_binary().is_some(), "env", "no env binary on PATH");
+        }
+        "powershell" | "pwsh" => {}
+        _ => {
+            crate::support::require(shell);
+        }
+    }
+}
+
 /// Evaluates `script` in a POSIX shell as `eval "$(cat FILE)"`.
 pub fn eval_posix(shell: &str, script: &[u8], initial_env: &[(&str, &str)]) -> Evaluated {
     eval_posix_with(shell, PosixStyle::Eval, script, initial_env)
