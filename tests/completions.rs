@@ -57,7 +57,7 @@ fn completion_scripts_load_in_their_shells() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    let out = std::process::Command::new("bash")
+    let out = std::process::Command::new(crate::support::harness::require_unix("bash"))
         .arg("-c")
         .arg(format!(
             "source {}; complete -p sso-env",
@@ -117,7 +117,7 @@ fn bash_completes_every_subcommands_options() {
                 "{script}\nCOMP_WORDS=(sso-env {sub} {prefix}); COMP_CWORD=2\n\
                  _sso__env sso-env {prefix} {sub}\nprintf '%s\\n' \"${{COMPREPLY[@]}}\"\n"
             );
-            let out = std::process::Command::new("bash")
+            let out = std::process::Command::new(crate::support::harness::require_unix("bash"))
                 .args(["--norc", "--noprofile", "-c", &probe])
                 .output()
                 .unwrap();
@@ -135,7 +135,7 @@ fn bash_completes_every_subcommands_options() {
         "{script}\nCOMP_WORDS=(sso-env lo); COMP_CWORD=1\n_sso__env sso-env lo sso-env\n\
          printf '%s\\n' \"${{COMPREPLY[@]}}\"\n"
     );
-    let out = std::process::Command::new("bash")
+    let out = std::process::Command::new(crate::support::harness::require_unix("bash"))
         .args(["--norc", "--noprofile", "-c", &probe])
         .output()
         .unwrap();
@@ -147,7 +147,7 @@ fn bash_completes_every_subcommands_options() {
 fn fish_completes_subcommands_and_options() {
     shells::require("fish");
     let sb = support::Sandbox::empty();
-    let mut cmd = std::process::Command::new("fish");
+    let mut cmd = std::process::Command::new(crate::support::harness::require_unix("fish"));
     sb.clean_env(&mut cmd);
     let bin = support::bin();
     let script = format!(
@@ -221,7 +221,7 @@ fn bash_hook_completes_options_through_the_script() {
                  COMP_WORDS=(sso-env login --pr); COMP_CWORD=2\n\
                  __sso_env_cli_complete sso-env --pr login\n\
                  printf '%s\\n' \"${COMPREPLY[@]}\"\n";
-    let mut cmd = std::process::Command::new("bash");
+    let mut cmd = std::process::Command::new(crate::support::harness::require_unix("bash"));
     sb.clean_env(&mut cmd);
     let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap());
     let out = cmd
@@ -250,7 +250,7 @@ fn bash_hook_completes_profile_names_after_profile_commands() {
              __sso_env_cli_complete sso-env koa {sub}\n\
              printf '%s\\n' \"${{COMPREPLY[@]}}\"\n"
         );
-        let mut cmd = std::process::Command::new("bash");
+        let mut cmd = std::process::Command::new(crate::support::harness::require_unix("bash"));
         sb.clean_env(&mut cmd);
         let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap());
         let out = cmd

@@ -5,14 +5,14 @@
 
 use crate::support;
 
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use support::Sandbox;
 
 /// `script` running `inner` (a sh command line) on a pty, stdin held open by the test.
 fn under_pty(sb: &Sandbox, inner: &str) -> std::process::Child {
-    let mut cmd = Command::new("script");
+    let mut cmd = std::process::Command::new(crate::support::harness::require_unix("script"));
     sb.clean_env(&mut cmd);
     cmd.args(["-qec", inner, "/dev/null"])
         .stdin(Stdio::piped())
@@ -23,7 +23,7 @@ fn under_pty(sb: &Sandbox, inner: &str) -> std::process::Child {
 }
 
 fn no_visible_terminal_fails_at_once_with_the_login_command() {
-    support::require("script");
+    support::harness::require_unix("script");
     let sb = Sandbox::new();
     let err = sb.home().join("stderr.txt");
     let bin = support::bin();
@@ -66,7 +66,7 @@ fn no_visible_terminal_fails_at_once_with_the_login_command() {
 
 /// The control: with stderr on the terminal too, the same command does start a sign-in.
 fn a_visible_terminal_still_signs_in_on_demand() {
-    support::require("script");
+    support::harness::require_unix("script");
     let sb = Sandbox::new();
     let inner = format!(
         "'{}' export koa-dev-customer --format process --region eu-west-1",

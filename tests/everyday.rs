@@ -277,6 +277,8 @@ fn console_signs_in_through_the_federation_endpoint() {
         );
     }
     // Opening a browser: its argv holds the login URL only.
+    // The browser is a shell command that records the URL.
+    support::harness::require_unix("sh");
     let argv_file = sb.home().join("argv");
     let out = sb
         .command(&[

@@ -17,6 +17,17 @@ fn signed_in() -> Sandbox {
     sb
 }
 
+/// `args` followed by a command printing its environment as `env -0` does.
+fn with_print_env<'a>(args: &[&'a str]) -> Vec<&'a str> {
+    let print_env: &'static [String] = PRINT_ENV.get_or_init(support::harness::print_env_argv);
+    args.iter()
+        .copied()
+        .chain(print_env.iter().map(String::as_str))
+        .collect()
+}
+
+static PRINT_ENV: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+
 fn env0(bytes: &[u8]) -> BTreeMap<String, String> {
     bytes
         .split(|b| *b == 0)
@@ -32,7 +43,7 @@ fn env0(bytes: &[u8]) -> BTreeMap<String, String> {
 fn command_gets_the_credentials_and_stale_variables_are_gone() {
     let sb = signed_in();
     let out = sb
-        .command(&["exec", "koa-dev-customer", "--", "env", "-0"])
+        .command(&with_print_env(&["exec", "koa-dev-customer", "--"]))
         .env("AWS_SECURITY_TOKEN", "stale")
         .env("AWS_ACCESS_KEY_ID", "OUTER")
         .env("AWS_PROFILE", "outer")
@@ -137,17 +148,16 @@ fn profile_defaults_to_aws_profile_so_nesting_works() {
     let sb = signed_in();
     sb.seed_token(support::START_URL, Duration::from_secs(3600));
     // Outer: legacy-style; inner, chosen by $AWS_PROFILE set by the outer exec: same profile.
+    let bin = support::bin();
     let out = sb
-        .command(&[
+        .command(&with_print_env(&[
             "exec",
             "--",
-            support::bin().to_str().unwrap(),
+            bin.to_str().unwrap(),
             "exec",
             "koa-dev-customer",
             "--",
-            "env",
-            "-0",
-        ])
+        ]))
         .env("AWS_PROFILE", "legacy-style")
         .output()
         .unwrap();
@@ -160,7 +170,7 @@ fn profile_defaults_to_aws_profile_so_nesting_works() {
     assert_eq!(env["AWS_PROFILE"], "koa-dev-customer");
     assert_eq!(env["SSO_ENV_ACCOUNT_ID"], "931827427725");
     let out = sb
-        .command(&["exec", "--", "env", "-0"])
+        .command(&with_print_env(&["exec", "--"]))
         .env("AWS_PROFILE", "legacy-style")
         .output()
         .unwrap();
@@ -221,7 +231,7 @@ fn a_file_that_is_not_executable_is_126_permission_denied() {
             line.contains("permission denied") && line.contains(cmd_name),
             "{cmd_name}: {line}"
         );
-        let bash = std::process::Command::new("bash")
+        let bash = std::process::Command::new(crate::support::harness::require_unix("bash"))
             .args(["-c", cmd_name])
             .env(
                 "PATH",

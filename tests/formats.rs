@@ -141,7 +141,7 @@ fn docker_env_reads_back_in_docker_run() {
         }
         assert!(out.status.success(), "{region:?}");
         std::fs::write(&file, &out.stdout).unwrap();
-        let mut cmd = std::process::Command::new("docker");
+        let mut cmd = std::process::Command::new(crate::support::require("docker"));
         sb.clean_env(&mut cmd);
         let run = cmd
             .env("DOCKER_HOST", &host)

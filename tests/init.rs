@@ -237,7 +237,7 @@ fn hooks_pass_the_linters_and_parsers() {
     ] {
         let dir = sb.home();
         std::fs::write(dir.join("hook.bash"), hook("bash", extra)).unwrap();
-        let out = std::process::Command::new("shellcheck")
+        let out = std::process::Command::new(crate::support::require("shellcheck"))
             .args(["-s", "bash"])
             .arg(dir.join("hook.bash"))
             .output()
@@ -248,7 +248,7 @@ fn hooks_pass_the_linters_and_parsers() {
             String::from_utf8_lossy(&out.stdout)
         );
         std::fs::write(dir.join("hook.zsh"), hook("zsh", extra)).unwrap();
-        let out = std::process::Command::new("zsh")
+        let out = std::process::Command::new(crate::support::harness::require_unix("zsh"))
             .arg("-n")
             .arg(dir.join("hook.zsh"))
             .output()
@@ -259,7 +259,7 @@ fn hooks_pass_the_linters_and_parsers() {
             String::from_utf8_lossy(&out.stderr)
         );
         std::fs::write(dir.join("hook.fish"), hook("fish", extra)).unwrap();
-        let out = std::process::Command::new("fish")
+        let out = std::process::Command::new(crate::support::harness::require_unix("fish"))
             .arg("--no-execute")
             .arg(dir.join("hook.fish"))
             .output()

@@ -14,8 +14,7 @@ use support::standin::{AuthorizeOutcome, DeviceScript};
 use support::{parse_json_vars, python, Sandbox};
 
 fn fake_browser() -> String {
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/support/fake_browser.py");
-    format!("python3 {} %s", script.display())
+    support::fake_browser()
 }
 
 fn browser_log(sb: &Sandbox) -> PathBuf {
@@ -455,7 +454,7 @@ fn login_on_demand_at_a_terminal_but_not_in_ci_or_with_no_login() {
     // `script` gives sso-env a terminal, as a person's shell would.
     // stderr goes to a file (captured, as by the AWS CLI), or with "tty" stays on the terminal.
     let run = |extra_env: &[(&str, &str)], args: &str| {
-        let mut cmd = Command::new("script");
+        let mut cmd = std::process::Command::new(crate::support::harness::require_unix("script"));
         sb.clean_env(&mut cmd);
         let (args, stderr_to) = match args.strip_suffix(" tty") {
             Some(a) => (a, "&1".to_string()),

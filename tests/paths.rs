@@ -43,7 +43,7 @@ fn config_file_is_expanded_as_botocore_does() {
             ("TILDE_DIR", "~/cfg".to_string()),
             ("DOLLAR", "$CFG_DIR".to_string()),
         ];
-        let mut cmd = std::process::Command::new("python3");
+        let mut cmd = crate::support::python_command();
         sb.clean_env(&mut cmd);
         cmd.envs(vars.iter().map(|(k, v)| (k, v)));
         let botocore = cmd

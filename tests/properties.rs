@@ -160,7 +160,7 @@ for text in json.load(sys.stdin):
         out.append(None)
 print(json.dumps(out))
 "#;
-    let mut child = std::process::Command::new("python3")
+    let mut child = crate::support::python_command()
         .arg("-c")
         .arg(script)
         .stdin(std::process::Stdio::piped())

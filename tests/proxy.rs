@@ -287,7 +287,7 @@ fn private_ca(
     dir: &std::path::Path,
 ) -> Option<(std::path::PathBuf, std::path::PathBuf, std::path::PathBuf)> {
     let ossl = |args: &[&str]| {
-        std::process::Command::new("openssl")
+        std::process::Command::new(crate::support::require("openssl"))
             .args(args)
             .current_dir(dir)
             .output()
@@ -378,7 +378,7 @@ fn the_profiles_ca_bundle_is_the_one_trusted() {
     // Identity Center behind a TLS-inspecting middlebox whose CA only the company trusts.
     let script =
         std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/support/tls_front.py");
-    let mut front = std::process::Command::new("python3")
+    let mut front = crate::support::python_command()
         .arg(&script)
         .args([&leaf, &key])
         .arg(sb.server.addr().port().to_string())

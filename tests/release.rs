@@ -134,7 +134,7 @@ fn readme_install_commands_match_the_metadata_and_the_packaging() {
 /// Runs packaging/archive.sh on `bin` for `target` into `out`; returns the archive's path.
 #[cfg(unix)]
 fn make_archive(version: &str, target: &str, bin: &Path, out: &Path) -> PathBuf {
-    let run = Command::new("bash")
+    let run = std::process::Command::new(crate::support::harness::require_unix("bash"))
         .arg(root().join("packaging/archive.sh"))
         .args([version, target])
         .arg(bin)
@@ -152,7 +152,7 @@ fn make_archive(version: &str, target: &str, bin: &Path, out: &Path) -> PathBuf 
 #[cfg(unix)]
 fn list_archive(path: &Path) -> BTreeSet<String> {
     let out = if path.extension().is_some_and(|e| e == "zip") {
-        Command::new("python3")
+        crate::support::python_command()
             .args([
                 "-c",
                 "import sys, zipfile; print('\\n'.join(zipfile.ZipFile(sys.argv[1]).namelist()))",
@@ -247,7 +247,7 @@ fn update_sets_the_formula_and_the_manifest_to_a_release() {
         serde_json::from_str(&std::fs::read_to_string(&manifest).unwrap()).unwrap();
     let targets = release_targets();
     let update = |version: &str, dist: &Path| {
-        Command::new("bash")
+        std::process::Command::new(crate::support::harness::require_unix("bash"))
             .arg(packaging.join("update.sh"))
             .arg(version)
             .arg(dist)

@@ -154,7 +154,7 @@ print(json.dumps([c.access_key, c.secret_key, c.token]))
 "#;
 
 fn botocore_creds(sb: &Sandbox, profile: &str) -> Vec<String> {
-    let mut cmd = std::process::Command::new("python3");
+    let mut cmd = crate::support::python_command();
     cmd.arg("-c").arg(BOTOCORE).arg(profile);
     sb.clean_env(&mut cmd);
     let out = cmd.output().unwrap();

@@ -7,7 +7,6 @@ use crate::support;
 
 #[cfg(unix)]
 use std::os::unix::fs::PermissionsExt;
-use std::path::PathBuf;
 use std::process::Output;
 use std::time::{Duration, SystemTime};
 
@@ -17,12 +16,7 @@ use support::Sandbox;
 const HOUR: Duration = Duration::from_secs(3600);
 
 fn browser() -> String {
-    format!(
-        "python3 {} %s",
-        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/support/fake_browser.py")
-            .display()
-    )
+    support::fake_browser()
 }
 
 fn run(sb: &Sandbox, args: &[&str]) -> Output {

@@ -456,7 +456,7 @@ fn serve_prints_the_variables_for_the_shell_and_botocore_uses_them() {
     let script = sb.home().join("vars.sh");
     std::fs::write(&script, lines.join("\n")).unwrap();
     // The variables, as bash reads them, bring botocore to the endpoint (and to signed calls).
-    let mut bash = Command::new("bash");
+    let mut bash = std::process::Command::new(crate::support::harness::require_unix("bash"));
     bash.args([
         "-c",
         ". ./vars.sh && python3 -c \"import botocore.session, json; s = botocore.session.Session(); c = s.get_credentials(); print(json.dumps([c.method, c.get_frozen_credentials().access_key, s.create_client('sts', region_name='eu-west-1').get_caller_identity()['Account']]))\"",

@@ -11,7 +11,6 @@ use standin::{AuthorizeOutcome, DeviceScript, StandIn};
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
-use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -74,7 +73,7 @@ impl Drop for TempHome {
 fn run_py(server: &StandIn, args: Value, body: &str) -> Value {
     let home = TempHome::new();
     let script = format!("{PRELUDE}\n{body}\nprint('@@OUT@@' + json.dumps(out))\n");
-    let mut cmd = Command::new("python3");
+    let mut cmd = crate::support::python_command();
     cmd.arg("-c").arg(&script).arg(args.to_string());
     for (k, _) in std::env::vars_os() {
         let k = k.to_string_lossy().into_owned();
@@ -84,6 +83,7 @@ fn run_py(server: &StandIn, args: Value, body: &str) -> Value {
         }
     }
     cmd.env("HOME", &home.0)
+        .env("USERPROFILE", &home.0)
         .env("AWS_ENDPOINT_URL_SSO", server.url())
         .env("AWS_ENDPOINT_URL_SSO_OIDC", server.url())
         .env("AWS_CONFIG_FILE", home.0.join("config"))

@@ -10,7 +10,6 @@ use crate::support::standin;
 
 use serde_json::{json, Value};
 use standin::{StandIn, SSO_USER_NAME, STATIC_USER_ARN};
-use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -86,7 +85,7 @@ impl TempHome {
 /// the SSO and STS endpoints pointed at the stand-in; `args` arrive as `A`; returns `out`.
 fn run_py_in(home: &TempHome, server: &StandIn, args: Value, body: &str) -> Value {
     let script = format!("{PRELUDE}\n{body}\nprint('@@OUT@@' + json.dumps(out))\n");
-    let mut cmd = Command::new("python3");
+    let mut cmd = crate::support::python_command();
     cmd.arg("-c").arg(&script).arg(args.to_string());
     for (k, _) in std::env::vars_os() {
         let k = k.to_string_lossy().into_owned();
@@ -96,6 +95,7 @@ fn run_py_in(home: &TempHome, server: &StandIn, args: Value, body: &str) -> Valu
         }
     }
     cmd.env("HOME", home.path())
+        .env("USERPROFILE", home.path())
         .env("AWS_ENDPOINT_URL_SSO", server.url())
         .env("AWS_ENDPOINT_URL_SSO_OIDC", server.url())
         .env("AWS_ENDPOINT_URL_STS", server.url())

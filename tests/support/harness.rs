@@ -80,11 +80,28 @@ struct Skip {
 pub fn require(tool: &str) -> PathBuf {
     match find_program(tool) {
         Some(path) => path,
+        None if cfg!(windows) => skip(tool, &format!("needs {tool}: not on this Windows machine")),
         None => skip(
             tool,
             &format!("{tool} is not installed (.ci/run installs it)"),
         ),
     }
+}
+
+/// Unix programs the tests drive (the Unix shells, tmux, script): found by [`require`] on
+/// Unix; on Windows always skipped. Git for Windows brings a bash, but sso-env's Windows build
+/// targets cmd and PowerShell, and these tests drive the shell through Unix paths and ptys.
+pub fn require_unix(tool: &str) -> PathBuf {
+    if cfg!(windows) {
+        let why = match find_program(tool) {
+            Some(_) => {
+                "a Unix program (found, but the Windows build's shells are cmd and PowerShell)"
+            }
+            None => "not on this Windows machine",
+        };
+        skip(tool, &format!("needs {tool}: {why}"));
+    }
+    require(tool)
 }
 
 /// Stops the test as skipped unless `cond` holds; `what` names the missing capability in the
@@ -152,11 +169,42 @@ fn is_program(path: &std::path::Path) -> bool {
     path.is_file()
 }
 
+/// The argument that makes the test binary print its environment instead of testing.
+const PRINT_ENV: &str = "--sso-env-test-print-env";
+
+/// A command that prints its environment as `NAME=VALUE` entries each ended by a NUL (what
+/// `env -0` prints): `env -0` on Unix; on Windows, where there is no `env`, this test binary.
+pub fn print_env_argv() -> Vec<String> {
+    if cfg!(windows) {
+        let exe = std::env::current_exe().expect("the test binary's path");
+        vec![exe.to_string_lossy().into_owned(), PRINT_ENV.to_string()]
+    } else {
+        vec!["env".to_string(), "-0".to_string()]
+    }
+}
+
+fn print_env() -> ! {
+    use std::io::Write;
+    let mut out = Vec::new();
+    for (name, value) in std::env::vars_os() {
+        out.extend_from_slice(name.to_string_lossy().as_bytes());
+        out.push(b'=');
+        out.extend_from_slice(value.to_string_lossy().as_bytes());
+        out.push(0);
+    }
+    let mut stdout = std::io::stdout().lock();
+    let ok = stdout.write_all(&out).and_then(|()| stdout.flush()).is_ok();
+    std::process::exit(if ok { 0 } else { 1 })
+}
+
 /// Skips recorded during the run: (what is missing, reason) -> test names.
 static SKIPS: Mutex<BTreeMap<(String, String), Vec<String>>> = Mutex::new(BTreeMap::new());
 
 /// Runs the listed modules' tests as libtest-mimic trials and prints the skip summary.
 pub fn main(modules: &[Module]) -> ! {
+    if std::env::args_os().nth(1).is_some_and(|a| a == PRINT_ENV) {
+        print_env();
+    }
     let (args, filters) = arguments();
     install_quiet_skip_hook();
     let trials: Vec<Trial> = modules

@@ -164,6 +164,7 @@ impl Sandbox {
             .env("AWS_ENDPOINT_URL_SSO_OIDC", self.server.url())
             .env("AWS_ENDPOINT_URL_STS", self.server.url())
             .current_dir(self.home());
+        windows_env(cmd, self.home());
     }
 
     pub fn run(&self, args: &[&str]) -> Output {
@@ -206,6 +207,49 @@ impl Sandbox {
     }
 }
 
+/// What a Windows process needs beside `PATH` once its environment is cleared, with the user's
+/// own directories in the sandbox `home`: without `SystemRoot` Winsock fails to start (error
+/// 10106, so the stand-in is unreachable), without `USERPROFILE` sso-env has no home, without
+/// `TEMP`/`TMP` the temporary directory falls back to `C:\Windows`, without `PATHEXT` and `ComSpec`
+/// no `.exe`/`.bat` is found by name. Nothing on other systems.
+pub fn windows_env(cmd: &mut Command, home: &Path) {
+    if !cfg!(windows) {
+        return;
+    }
+    for keep in [
+        "SystemRoot",
+        "SystemDrive",
+        "windir",
+        "ComSpec",
+        "PATHEXT",
+        "ProgramData",
+        "ProgramFiles",
+        "ProgramFiles(x86)",
+        "CommonProgramFiles",
+        "PSModulePath",
+        "NUMBER_OF_PROCESSORS",
+        "PROCESSOR_ARCHITECTURE",
+        "OS",
+        "USERNAME",
+        "COMPUTERNAME",
+        // wine's own (not on Windows): the prefix and its server, for the children it starts.
+        "WINEPREFIX",
+        "WINEDEBUG",
+        "WINEDLLOVERRIDES",
+        "WINESERVER",
+    ] {
+        if let Some(v) = std::env::var_os(keep) {
+            cmd.env(keep, v);
+        }
+    }
+    let temp = std::env::temp_dir();
+    cmd.env("USERPROFILE", home)
+        .env("APPDATA", home.join("AppData").join("Roaming"))
+        .env("LOCALAPPDATA", home.join("AppData").join("Local"))
+        .env("TEMP", &temp)
+        .env("TMP", &temp);
+}
+
 /// Checks the failure shape (see `Sandbox::fails`) of any finished run.
 pub fn fails_cleanly(out: &Output, what: &str) -> String {
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
@@ -235,7 +279,7 @@ pub fn fails_cleanly(out: &Output, what: &str) -> String {
 /// it beside its own directory, `target/<profile>/`.
 pub fn bin() -> PathBuf {
     match option_env!("CARGO_BIN_EXE_sso-env") {
-        Some(p) => PathBuf::from(p),
+        Some(p) => build_path(p),
         None => {
             let exe = std::env::current_exe().unwrap();
             exe.parent()
@@ -244,6 +288,22 @@ pub fn bin() -> PathBuf {
                 .join(format!("sso-env{}", std::env::consts::EXE_SUFFIX))
         }
     }
+}
+
+/// A path cargo gave at build time (`CARGO_BIN_EXE_*`, `CARGO_MANIFEST_DIR`), as this process
+/// names it. A Windows build cross-compiled on Linux and run under wine gets Unix paths, which
+/// Windows reads as relative to the current drive: wine maps `/` to `Z:`.
+pub fn build_path(path: &str) -> PathBuf {
+    if cfg!(windows) && path.starts_with('/') {
+        PathBuf::from(format!("Z:{}", path.replace('/', "\\")))
+    } else {
+        PathBuf::from(path)
+    }
+}
+
+/// A file of the source tree (`tests/support/fake_browser.py`, say).
+pub fn source_file(relative: &str) -> PathBuf {
+    build_path(env!("CARGO_MANIFEST_DIR")).join(relative)
 }
 
 pub fn sha1_hex(s: &str) -> String {
@@ -261,10 +321,60 @@ pub fn parse_json_vars(json: &str) -> serde_json::Map<String, serde_json::Value>
 /// Python with botocore, in the sandbox environment (HOME must be set before Python starts:
 /// botocore fixes its cache paths at import).
 pub fn python(sb: &Sandbox, script: &str) -> Output {
-    let mut cmd = Command::new("python3");
+    let mut cmd = python_command();
     cmd.arg("-c").arg(script);
     sb.clean_env(&mut cmd);
     cmd.output().unwrap()
+}
+
+/// Python 3 as the platform names it: `python3` on Unix; on Windows `python` (what a venv and
+/// the python.org installer put on PATH), else the `py` launcher. Skips the test when there is
+/// none.
+pub fn python_command() -> Command {
+    if !cfg!(windows) {
+        return Command::new(require("python3"));
+    }
+    if let Some(python) = harness::find_program("python") {
+        return Command::new(python);
+    }
+    match harness::find_program("py") {
+        Some(py) => {
+            let mut cmd = Command::new(py);
+            cmd.arg("-3");
+            cmd
+        }
+        None => skip("python", "needs Python: not on this Windows machine"),
+    }
+}
+
+/// How a shell command line (`BROWSER`, say) names Python: as [`python_command`] finds it.
+pub fn python_command_line() -> String {
+    let cmd = python_command();
+    std::iter::once(cmd.get_program())
+        .chain(cmd.get_args())
+        .map(|a| command_word(&a.to_string_lossy()))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// One word of a command line as `$BROWSER` is read: Windows in double quotes (`C:\Program
+/// Files\...`), Unix as is (the test paths have no spaces).
+pub fn command_word(word: &str) -> String {
+    if cfg!(windows) {
+        format!("\"{word}\"")
+    } else {
+        word.to_string()
+    }
+}
+
+/// `$BROWSER` for a sign-in: `fake_browser.py` (a browser whose user is signed in) run by
+/// Python; skips the test where there is no Python.
+pub fn fake_browser() -> String {
+    format!(
+        "{} {} %s",
+        python_command_line(),
+        command_word(&source_file("tests/support/fake_browser.py").to_string_lossy())
+    )
 }
 
 /// Stops the test as skipped (see `harness`) unless Python with botocore, the independent
@@ -272,7 +382,7 @@ pub fn python(sb: &Sandbox, script: &str) -> Output {
 pub fn require_botocore() {
     static FOUND: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     let found = *FOUND.get_or_init(|| {
-        Command::new("python3")
+        python_command()
             .args(["-c", "import botocore"])
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -282,6 +392,10 @@ pub fn require_botocore() {
     skip_unless(
         found,
         "botocore",
-        "python3 with botocore is not installed (python3 -m pip install botocore)",
+        if cfg!(windows) {
+            "needs Python with botocore: not on this Windows machine (python -m pip install botocore)"
+        } else {
+            "python3 with botocore is not installed (python3 -m pip install botocore)"
+        },
     );
 }

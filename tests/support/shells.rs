@@ -311,7 +311,7 @@ pub fn require(shell: &str) {
         }
         "powershell" | "pwsh" => {}
         _ => {
-            crate::support::require(shell);
+            crate::support::harness::require_unix(shell);
         }
     }
 }

@@ -19,7 +19,7 @@ pub fn posix_echo(marker: &str) -> String {
 impl Tmux {
     /// Starts `command` (run by tmux through sh) in a 200x50 pane of a private tmux server.
     pub fn start(command: &str) -> Tmux {
-        crate::support::require("tmux");
+        crate::support::harness::require_unix("tmux");
         let socket = format!(
             "sso-env-test-{}-{}",
             std::process::id(),
