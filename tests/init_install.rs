@@ -1,6 +1,7 @@
 //! `sso-env init SHELL --install/--uninstall`: one marked line in the startup file the shell
 //! really reads, checked by starting a new interactive shell (which must have `use-profile`).
 
+#[cfg(unix)]
 use std::path::Path;
 use std::process::Command;
 
@@ -79,6 +80,7 @@ fn install_twice_gives_one_line(sh: Sh) {
 
 /// A symlinked ~/.bashrc (stow, chezmoi) stays a symlink; its content is kept byte for byte
 /// around the line, and --uninstall removes only that line.
+#[cfg(unix)]
 fn symlinked_rc_stays_a_symlink() {
     let sb = Sandbox::new();
     let dotfiles = sb.home().join("dotfiles");
@@ -105,6 +107,7 @@ fn symlinked_rc_stays_a_symlink() {
 }
 
 /// A line the user wrote is never doubled nor removed; options given are carried in the line.
+#[cfg(unix)]
 fn their_own_line_is_left_alone() {
     let sb = Sandbox::new();
     let rc = sb.home().join(".zshrc");
