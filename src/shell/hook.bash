@@ -281,9 +281,10 @@ __sso_env_placed=${__sso_env_placed-}
 __sso_env_last
 
 # PS0 is expanded (in this shell) when a command line has been read: it arms the DEBUG trap.
-# A DEBUG trap set before the hook (bash-preexec's) still runs, after ours.
+# A DEBUG trap set before the hook (bash-preexec's) still runs, after ours. Without promptvars
+# PS0 would print the expression itself, so there the refresh waits for the next prompt.
 # shellcheck disable=SC2016
-if [[ ${PS0-} != *__sso_env_armed* ]]; then
+if shopt -q promptvars && [[ ${PS0-} != *__sso_env_armed* ]]; then
     PS0=${PS0-}'${__sso_env_armed:$((__sso_env_armed=1,0)):0}'
 fi
 __sso_env_trap=$(trap -p DEBUG)
