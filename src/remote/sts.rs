@@ -3,6 +3,7 @@
 //! botocore's global endpoint is there); `AWS_ENDPOINT_URL_STS` redirects it (the SDK's rule).
 
 use aws_sdk_sts::config::Credentials as SdkCredentials;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
@@ -67,18 +68,33 @@ pub(crate) fn assume_role(
         )
     })
     .and_then(|r| r)?;
-    let out = result.map_err(|e| StsError {
+    let out = result.map_err(|e| sdk_error(e, &endpoint))?;
+    entry(&endpoint, out.credentials(), out.assumed_role_user())
+}
+
+/// An error of the SDK's call, with STS's error code when it answered one.
+fn sdk_error<E: ProvideErrorMetadata + std::error::Error>(
+    e: SdkError<E, HttpResponse>,
+    endpoint: &str,
+) -> StsError {
+    StsError {
         code: match &e {
             SdkError::ServiceError(se) => se.err().code().map(String::from),
             _ => None,
         },
         exit: sdk::exit_code(&e),
-        detail: sdk::describe(&e, &endpoint),
-    })?;
+        detail: sdk::describe(&e, endpoint),
+    }
+}
+
+/// The cache entry for what STS answered (AssumeRole and AssumeRoleWithWebIdentity alike).
+fn entry(
+    endpoint: &str,
+    credentials: Option<&aws_sdk_sts::types::Credentials>,
+    user: Option<&aws_sdk_sts::types::AssumedRoleUser>,
+) -> Result<Entry, StsError> {
     let bad = |what: String| StsError::from(Error::new(format!("{endpoint} answered {what}")));
-    let c = out
-        .credentials()
-        .ok_or_else(|| bad("without credentials".into()))?;
+    let c = credentials.ok_or_else(|| bad("without credentials".into()))?;
     // The SDK fills what an incomplete answer lacks with "" and the epoch: never export that.
     for (name, value) in [
         ("AccessKeyId", c.access_key_id()),
@@ -96,7 +112,6 @@ pub(crate) fn assume_role(
             crate::timefmt::format_utc(expiration)
         )));
     }
-    let user = out.assumed_role_user();
     Ok(Entry {
         credentials: Credentials {
             access_key_id: c.access_key_id().to_string(),
@@ -134,31 +149,6 @@ pub(crate) fn assume_role_with_web_identity(
         )
     })
     .and_then(|r| r)?;
-    let out = result.map_err(|e| StsError {
-        code: match &e {
-            SdkError::ServiceError(se) => se.err().code().map(String::from),
-            _ => None,
-        },
-        exit: sdk::exit_code(&e),
-        detail: sdk::describe(&e, &endpoint),
-    })?;
-    let missing = || {
-        StsError::from(Error::new(format!(
-            "{endpoint} answered without credentials"
-        )))
-    };
-    let c = out.credentials().ok_or_else(missing)?;
-    let expiration = c.expiration().secs();
-    let user = out.assumed_role_user();
-    Ok(Entry {
-        credentials: Credentials {
-            access_key_id: c.access_key_id().to_string(),
-            secret_access_key: c.secret_access_key().to_string(),
-            session_token: Some(c.session_token().to_string()),
-            expiration: Some(expiration),
-        },
-        expiration,
-        assumed_arn: user.map(|u| u.arn().to_string()),
-        assumed_id: user.map(|u| u.assumed_role_id().to_string()),
-    })
+    let out = result.map_err(|e| sdk_error(e, &endpoint))?;
+    entry(&endpoint, out.credentials(), out.assumed_role_user())
 }
